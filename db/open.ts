@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { bundledMigrations, type BundledMigration } from './migrations/bundle.generated';
+import * as schema from './schema';
+
+export type SqliteDatabase = Database.Database;
+export type OrmDatabase = BetterSQLite3Database<typeof schema>;
+
+/** An open workspace database: the raw handle for hot paths and drizzle for the rest. */
+export interface WorkspaceDatabase {
+  path: string;
+  sqlite: SqliteDatabase;
+  orm: OrmDatabase;
+  readonly: boolean;
+}
+
+export type WorkspaceOpenErrorCode =
+  | 'workspace_not_found'
+  | 'workspace_exists'
+  | 'wrong_passphrase'
+  | 'not_a_workspace'
+  | 'workspace_too_new'
+  | 'workspace_damaged';
+
+export interface WorkspaceOpenError {
+  code: WorkspaceOpenErrorCode;
+  message: string;
+}
+
+export type WorkspaceOpenResult = { ok: true; database: WorkspaceDatabase } | { ok: false; error: WorkspaceOpenError };
+
+export interface OpenWorkspaceOptions {
+  path: string;
+  passphrase: string;
+  /** Create a new workspace; refuses an existing file. */
+  create?: boolean;
+  readonly?: boolean;
+  /** The migrations this build ships; tests pass a shorter list to play an older app. */
+  migrations?: BundledMigration[];
+}
+
+const MIGRATIONS_TABLE = 'ledgerdesk_migrations';
+const PLAIN_SQLITE_HEADER = 'SQLite format 3\u0000';
+
+function readFileHeader(path: string): Buffer {
+  const header = Buffer.alloc(16);
+  const descriptor = openSync(path, 'r');
+  try {
+    readSync(descriptor, header, 0, 16, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  return header;
+}
+
+function quoteSqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function applyKey(sqlite: SqliteDatabase, passphrase: string): void {
+  // SQLCipher-compatible AES-256 page encryption; SQLCipher derives the key from the passphrase
+  // (PBKDF2-HMAC-SHA512, salt stored in the file's first 16 bytes).
+  sqlite.pragma(`cipher=${quoteSqlString('sqlcipher')}`);
+  sqlite.pragma(`legacy=4`);
+  sqlite.pragma(`key=${quoteSqlString(passphrase)}`);
+}
+
+/**
+ * Opens (or creates) an encrypted workspace, applies the shipped migrations and checks that the
+ * workspace is not newer than this app. Bad passphrases and foreign files are typed errors.
+ */
+export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceOpenResult {
+  const migrations = options.migrations ?? bundledMigrations;
+  const exists = existsSync(options.path);
+  if (options.create && exists) {
+    return { ok: false, error: { code: 'workspace_exists', message: `a file already exists at ${options.path}` } };
+  }
+  if (!options.create && !exists) {
+    return { ok: false, error: { code: 'workspace_not_found', message: `no workspace at ${options.path}` } };
+  }
+  if (exists && readFileHeader(options.path).toString('latin1') === PLAIN_SQLITE_HEADER) {
+    return {
+      ok: false,
+      error: { code: 'not_a_workspace', message: `${options.path} is an unencrypted SQLite file, not a Ledgerdesk workspace` },
+    };
+  }
+  if (!options.passphrase) {
+    return { ok: false, error: { code: 'wrong_passphrase', message: 'a passphrase is required' } };
+  }
+  const sqlite = new Database(options.path, { readonly: Boolean(options.readonly), fileMustExist: !options.create });
+  try {
+    applyKey(sqlite, options.passphrase);
+    try {
+      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch {
+      sqlite.close();
+      return {
+        ok: false,
+        error: {
+          code: 'wrong_passphrase',
+          message: `cannot decrypt ${options.path}: the passphrase is wrong, or the file is not a Ledgerdesk workspace`,
+        },
+      };
+    }
+    if (!options.readonly) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    const migrated = migrate(sqlite, migrations, Boolean(options.create), Boolean(options.readonly));
+    if (!migrated.ok) {
+      sqlite.close();
+      return migrated;
+    }
+    return { ok: true, database: { path: options.path, sqlite, orm: drizzle(sqlite, { schema }), readonly: Boolean(options.readonly) } };
+  } catch (error) {
+    if (sqlite.open) sqlite.close();
+    throw error;
+  }
+}
+
+function migrate(
+  sqlite: SqliteDatabase,
+  migrations: BundledMigration[],
+  creating: boolean,
+  readonly: boolean,
+): { ok: true } | { ok: false; error: WorkspaceOpenError } {
+  const hasTable = sqlite
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+    .get(MIGRATIONS_TABLE);
+  if (!hasTable) {
+    const tableCount = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number }).n;
+    if (!creating || tableCount > 0) {
+      return { ok: false, error: { code: 'not_a_workspace', message: 'the database holds no Ledgerdesk workspace' } };
+    }
+    sqlite.exec(`CREATE TABLE ${MIGRATIONS_TABLE} (idx INTEGER PRIMARY KEY, tag TEXT NOT NULL, hash TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  }
+  const applied = sqlite.prepare(`SELECT idx, tag, hash FROM ${MIGRATIONS_TABLE} ORDER BY idx`).all() as {
+    idx: number;
+    tag: string;
+    hash: string;
+  }[];
+  for (const row of applied) {
+    const shipped = migrations[row.idx];
+    if (!shipped) {
+      return {
+        ok: false,
+        error: {
+          code: 'workspace_too_new',
+          message: `this workspace was written by a newer Ledgerdesk (schema step ${row.tag}); update the app to open it`,
+        },
+      };
+    }
+    if (shipped.tag !== row.tag || shipped.hash !== row.hash) {
+      return {
+        ok: false,
+        error: {
+          code: 'workspace_too_new',
+          message: `this workspace's schema (${row.tag}) does not match this app's (${shipped.tag}); it was written by another version`,
+        },
+      };
+    }
+  }
+  const pending = migrations.slice(applied.length);
+  if (pending.length === 0) return { ok: true };
+  if (readonly) {
+    return { ok: false, error: { code: 'workspace_damaged', message: 'a read-only workspace needs migrating; open it writable once' } };
+  }
+  const insert = sqlite.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (idx, tag, hash, applied_at) VALUES (?, ?, ?, ?)`);
+  sqlite.transaction(() => {
+    pending.forEach((migration, offset) => {
+      for (const statement of migration.statements) sqlite.exec(statement);
+      insert.run(applied.length + offset, migration.tag, migration.hash, new Date().toISOString());
+    });
+  })();
+  return { ok: true };
+}
+
+export { schema };
