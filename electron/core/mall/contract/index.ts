@@ -1,4 +1,4 @@
 export * from './types';
-export { validateMallRecord, validateResponse, amountIdentityProblem, contractPathTemplate, contractSchemaName } from './validate';
+export { validateMallRecord, validateResponse, validateRequestBody, amountIdentityProblem, contractPathTemplate, contractSchemaName } from './validate';
 export type { ContractCheck } from './validate';
 export { mallOpenApiDocument } from './openapi-document';

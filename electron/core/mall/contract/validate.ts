@@ -222,3 +222,15 @@ function resourceOfListPath(template: string): MallRecordResource | null {
   };
   return byPath[template] ?? null;
 }
+
+/** Checks a request body against the operation's requestBody schema (for the demo mall's write endpoints). */
+export function validateRequestBody(path: string, method: string, body: unknown): ContractCheck {
+  const template = contractPathTemplate(path);
+  if (template === null) return { ok: false, reason: `path ${path} is not in the contract` };
+  const lowerMethod = method.toLowerCase();
+  const paths = mallOpenApiDocument.paths as Record<string, Record<string, { requestBody?: unknown }>>;
+  if (paths[template][lowerMethod]?.requestBody === undefined) {
+    return { ok: false, reason: `${method.toUpperCase()} ${template} takes no request body` };
+  }
+  return checkSchema(validatorAt(['paths', template, lowerMethod, 'requestBody', 'content', 'application/json', 'schema']), body);
+}
