@@ -192,6 +192,18 @@ describe('transfer-bills client against the simulator', () => {
     expect(simulator.confirmByUser('PAY20250310A0001')).toBe(false);
   });
 
+  it('advanceClock moves only the simulator: an unconfirmed transfer is CANCELLED after 24 h', async () => {
+    simulator.setBehaviour({ outcome: 'wait_user_confirm' });
+    const client = createTransferBillsClient(testApiConfig(simulator, clock));
+    await client.create(transferRequest());
+    simulator.advanceClock(24 * 60 * 60 * 1000);
+    expect(simulator.confirmByUser('PAY20250310A0001')).toBe(false);
+    expect(simulator.transfers.get('PAY20250310A0001')?.state).toBe('CANCELLED');
+    // The client's clock did not move, so its requests now look stale to the simulator.
+    expect(await client.query('PAY20250310A0001')).toMatchObject({ ok: false, error: { kind: 'unknown-outcome' } });
+    expect(simulator.signatureRejectionCount).toBe(1);
+  });
+
   it('cancels before confirmation, and refuses to cancel a finished transfer', async () => {
     simulator.setBehaviour({ outcome: 'wait_user_confirm' });
     const client = createTransferBillsClient(testApiConfig(simulator, clock));
