@@ -5,6 +5,7 @@ import { bundledMigrations, type BundledMigration } from './migrations/bundle.ge
 import * as schema from './schema';
 
 export type SqliteDatabase = Database.Database;
+export type SqliteStatement = Database.Statement;
 export type OrmDatabase = BetterSQLite3Database<typeof schema>;
 
 /** An open workspace database: the raw handle for hot paths and drizzle for the rest. */

@@ -1,0 +1,26 @@
+export const roles = ['admin', 'clerk', 'operations', 'finance', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+/** What each role may do; checked in core, not only in the UI. */
+export const permissions = {
+  'ledger.read': ['admin', 'clerk', 'operations', 'finance', 'auditor'],
+  'ledger.post': ['admin', 'clerk', 'finance'],
+  'sync.run': ['admin', 'clerk', 'finance'],
+  'import.run': ['admin', 'clerk', 'finance'],
+  'reconcile.run': ['admin', 'clerk', 'finance'],
+  'discrepancy.review': ['admin', 'clerk', 'finance'],
+  'period.close': ['admin', 'finance'],
+  'period.reopen': ['finance'],
+  'withdrawal.review.operations': ['operations'],
+  'withdrawal.review.finance': ['finance'],
+  'settlement.run': ['admin', 'finance'],
+  'report.export': ['admin', 'clerk', 'finance', 'auditor'],
+  'settings.change': ['admin'],
+  'users.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}

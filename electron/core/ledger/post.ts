@@ -1,0 +1,122 @@
+import type { SqliteDatabase, SqliteStatement } from '../../../db/open';
+import { shanghaiMonth, toStoredInstant } from '../calendar/shanghai';
+import { assertEntryBalanced, LedgerInvariantError, type EntrySpec } from './entry';
+import { canonicalEntryContent, chainHash, GENESIS_HASH } from './hash-chain';
+
+export interface PostingContext {
+  sqlite: SqliteDatabase;
+  userName: string;
+  now: () => Date;
+}
+
+export interface PostedEntry {
+  id: number;
+  entryNo: string;
+  hash: string;
+}
+
+/** Raised when an entry would land in a closed month; callers post into the open month instead. */
+export class PeriodClosedError extends Error {
+  readonly code = 'period_closed';
+  constructor(readonly month: string) {
+    super(`the month ${month} is closed: nothing can be posted into it`);
+    this.name = 'PeriodClosedError';
+  }
+}
+
+/** LD202610-000123: the period of the business time and a per-period sequence. */
+export function formatEntryNo(period: string, sequence: number): string {
+  return `LD${period.replace('-', '')}-${String(sequence).padStart(6, '0')}`;
+}
+
+interface Statements {
+  lastNoInPeriod: SqliteStatement;
+  lastHash: SqliteStatement;
+  periodStatus: SqliteStatement;
+  insertEntry: SqliteStatement;
+  insertPosting: SqliteStatement;
+  insertPoints: SqliteStatement;
+}
+
+const statementCache = new WeakMap<SqliteDatabase, Statements>();
+
+function statementsFor(sqlite: SqliteDatabase): Statements {
+  let statements = statementCache.get(sqlite);
+  if (!statements) {
+    statements = {
+      lastNoInPeriod: sqlite.prepare(
+        `SELECT entry_no FROM journal_entries WHERE entry_no >= ? AND entry_no < ? ORDER BY entry_no DESC LIMIT 1`,
+      ),
+      lastHash: sqlite.prepare(`SELECT hash FROM journal_entries ORDER BY id DESC LIMIT 1`),
+      periodStatus: sqlite.prepare(`SELECT status FROM periods WHERE month = ?`),
+      insertEntry: sqlite.prepare(
+        `INSERT INTO journal_entries (entry_no, entry_type, occurred_at, period, posted_at, source_resource, source_id,
+           source_no, source_version, reverses_entry_id, memo, created_by, previous_hash, hash)
+         VALUES (@entryNo, @entryType, @occurredAt, @period, @postedAt, @sourceResource, @sourceId, @sourceNo,
+           @sourceVersion, @reversesEntryId, @memo, @createdBy, @previousHash, @hash)`,
+      ),
+      insertPosting: sqlite.prepare(
+        `INSERT INTO postings (entry_id, line_no, account_code, party_id, debit_fen, credit_fen) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      insertPoints: sqlite.prepare(
+        `INSERT INTO points_ledger (entry_id, member_id, change_points, movement_kind) VALUES (?, ?, ?, ?)`,
+      ),
+    };
+    statementCache.set(sqlite, statements);
+  }
+  return statements;
+}
+
+/**
+ * Writes one balanced entry with its postings, number and hash-chain link. Runs inside the
+ * caller's transaction when there is one (better-sqlite3 nests transactions as savepoints).
+ */
+export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry {
+  assertEntryBalanced(spec);
+  const statements = statementsFor(context.sqlite);
+  const period = shanghaiMonth(spec.occurredAt);
+  const status = statements.periodStatus.get(period) as { status: string } | undefined;
+  if (status?.status === 'closed') throw new PeriodClosedError(period);
+  const write = context.sqlite.transaction((): PostedEntry => {
+    const prefix = formatEntryNo(period, 0).slice(0, -6);
+    const last = statements.lastNoInPeriod.get(prefix, `${prefix}999999~`) as { entry_no: string } | undefined;
+    const sequence = last ? Number(last.entry_no.slice(-6)) + 1 : 1;
+    if (sequence > 999_999) throw new LedgerInvariantError(`entry numbers for ${period} are exhausted`);
+    const previous = statements.lastHash.get() as { hash: string } | undefined;
+    const previousHash = previous?.hash ?? GENESIS_HASH;
+    const postings = spec.postings.map((posting, index) => ({
+      lineNo: index + 1,
+      accountCode: posting.accountCode,
+      partyId: posting.partyId,
+      debitFen: posting.debitFen,
+      creditFen: posting.creditFen,
+    }));
+    const pointsMovements = spec.pointsMovements ?? [];
+    const row = {
+      entryNo: formatEntryNo(period, sequence),
+      entryType: spec.entryType,
+      // Stored as UTC ISO so string order is time order whatever offset the source used.
+      occurredAt: toStoredInstant(spec.occurredAt),
+      period,
+      postedAt: context.now().toISOString(),
+      sourceResource: spec.source.resource,
+      sourceId: spec.source.id,
+      sourceNo: spec.source.no,
+      sourceVersion: spec.source.version ?? null,
+      reversesEntryId: spec.reversesEntryId ?? null,
+      memo: spec.memo ?? null,
+      createdBy: context.userName,
+    };
+    const hash = chainHash(previousHash, canonicalEntryContent({ ...row, postings, pointsMovements }));
+    const inserted = statements.insertEntry.run({ ...row, previousHash, hash });
+    const entryId = Number(inserted.lastInsertRowid);
+    for (const posting of postings) {
+      statements.insertPosting.run(entryId, posting.lineNo, posting.accountCode, posting.partyId, posting.debitFen, posting.creditFen);
+    }
+    for (const movement of pointsMovements) {
+      statements.insertPoints.run(entryId, movement.memberId, movement.changePoints, movement.movementKind);
+    }
+    return { id: entryId, entryNo: row.entryNo, hash };
+  });
+  return write();
+}

@@ -1,0 +1,129 @@
+import { openWorkspaceDatabase, type SqliteDatabase, type WorkspaceDatabase } from '../../../db/open';
+import { appendAudit } from '../audit/audit-log';
+import { createUser } from '../auth/users';
+import { isCalendarDate, shanghaiDate, startOfShanghaiDay, systemClock, type Clock } from '../calendar/shanghai';
+import { LedgerdeskError } from '../errors';
+import { allAccounts } from '../ledger/accounts';
+import type { PostingContext } from '../ledger/post';
+
+export const APP_ID = 'ledgerdesk';
+
+export interface WorkspaceInfo {
+  path: string;
+  companyName: string;
+  booksStart: string;
+  createdAt: string;
+}
+
+export interface Workspace {
+  path: string;
+  sqlite: SqliteDatabase;
+  database: WorkspaceDatabase;
+  clock: Clock;
+  info(): WorkspaceInfo;
+  postingContext(userName: string): PostingContext;
+  close(): void;
+}
+
+export interface CreateWorkspaceInput {
+  path: string;
+  passphrase: string;
+  companyName: string;
+  adminName: string;
+  adminPassword: string;
+  /** 'YYYY-MM-DD'; the books start at 00:00 Asia/Shanghai that day. Default: first day of this month. */
+  booksStartDate?: string;
+  clock?: Clock;
+}
+
+export const PASSPHRASE_LENGTH_MIN = 8;
+
+export function checkPassphraseStrength(passphrase: string): string | null {
+  if (passphrase.length < PASSPHRASE_LENGTH_MIN) return `the workspace passphrase needs at least ${PASSPHRASE_LENGTH_MIN} characters`;
+  return null;
+}
+
+function wrap(database: WorkspaceDatabase, clock: Clock): Workspace {
+  const sqlite = database.sqlite;
+  return {
+    path: database.path,
+    sqlite,
+    database,
+    clock,
+    info() {
+      const rows = sqlite.prepare(`SELECT key, value FROM workspace_meta`).all() as { key: string; value: string }[];
+      const meta = new Map(rows.map((row) => [row.key, row.value]));
+      return {
+        path: database.path,
+        companyName: meta.get('company_name') ?? '',
+        booksStart: meta.get('books_start') ?? '',
+        createdAt: meta.get('created_at') ?? '',
+      };
+    },
+    postingContext(userName: string) {
+      return { sqlite, userName, now: () => clock.now() };
+    },
+    close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+function failOpen(result: { ok: false; error: { code: string; message: string } }): never {
+  throw new LedgerdeskError(result.error.code as 'wrong_passphrase', result.error.message);
+}
+
+/** Creates an encrypted workspace with its chart of accounts and admin user, all in one transaction. */
+export function createWorkspace(input: CreateWorkspaceInput): Workspace {
+  const clock = input.clock ?? systemClock;
+  const weakness = checkPassphraseStrength(input.passphrase);
+  if (weakness) throw new LedgerdeskError('invalid_input', weakness);
+  const now = clock.now();
+  const booksStartDate = input.booksStartDate ?? `${shanghaiDate(now).slice(0, 7)}-01`;
+  if (!isCalendarDate(booksStartDate)) throw new LedgerdeskError('invalid_input', `books start "${booksStartDate}" is not a YYYY-MM-DD date`);
+  if (!input.companyName.trim()) throw new LedgerdeskError('invalid_input', 'a company name is required');
+  const opened = openWorkspaceDatabase({ path: input.path, passphrase: input.passphrase, create: true });
+  if (!opened.ok) failOpen(opened);
+  const workspace = wrap(opened.database, clock);
+  const sqlite = workspace.sqlite;
+  try {
+    sqlite.transaction(() => {
+      const insertMeta = sqlite.prepare(`INSERT INTO workspace_meta (key, value) VALUES (?, ?)`);
+      insertMeta.run('app_id', APP_ID);
+      insertMeta.run('company_name', input.companyName.trim());
+      insertMeta.run('books_start', startOfShanghaiDay(booksStartDate));
+      insertMeta.run('created_at', now.toISOString());
+      const insertAccount = sqlite.prepare(`INSERT INTO accounts (code, name, name_zh, kind) VALUES (?, ?, ?, ?)`);
+      for (const account of allAccounts) insertAccount.run(account.code, account.name, account.nameZh, account.kind);
+      appendAudit(
+        sqlite,
+        { userName: input.adminName, action: 'workspace.create', objectType: 'workspace', objectId: null, detail: { company: input.companyName, booksStartDate } },
+        now,
+      );
+      createUser(sqlite, { name: input.adminName, role: 'admin', password: input.adminPassword }, input.adminName, now);
+    })();
+  } catch (error) {
+    workspace.close();
+    throw error;
+  }
+  return workspace;
+}
+
+export interface OpenWorkspaceInput {
+  path: string;
+  passphrase: string;
+  readonly?: boolean;
+  clock?: Clock;
+}
+
+export function openWorkspace(input: OpenWorkspaceInput): Workspace {
+  const opened = openWorkspaceDatabase({ path: input.path, passphrase: input.passphrase, readonly: input.readonly });
+  if (!opened.ok) failOpen(opened);
+  const workspace = wrap(opened.database, input.clock ?? systemClock);
+  const appId = workspace.sqlite.prepare(`SELECT value FROM workspace_meta WHERE key = 'app_id'`).get() as { value: string } | undefined;
+  if (appId?.value !== APP_ID) {
+    workspace.close();
+    throw new LedgerdeskError('not_a_workspace', `${input.path} is not a Ledgerdesk workspace`);
+  }
+  return workspace;
+}
