@@ -3,7 +3,7 @@
  * encryption of sensitive fields (user_name), as documented in FORMATS.md 1.4 and 1.6.
  * Pure node:crypto; the clock and the nonce are injected so tests are deterministic.
  */
-import { constants, createSign, createVerify, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, createSign, createVerify, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 
 export const AUTHORIZATION_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
 
@@ -56,14 +56,33 @@ export function buildResponseMessage(timestampSeconds: string, nonce: string, bo
   return `${timestampSeconds}\n${nonce}\n${body}\n`;
 }
 
+// Parsing a PEM costs more than the RSA operation itself (about 0.8 ms of a 1.4 ms signature), and
+// a settlement signs thousands of requests with the same few keys: keep the parsed keys.
+const parsedKeyCountMax = 16;
+const parsedPrivateKeys = new Map<string, KeyObject>();
+const parsedPublicKeys = new Map<string, KeyObject>();
+
+function cachedKey(cache: Map<string, KeyObject>, pem: string, parse: (pem: string) => KeyObject): KeyObject {
+  let key = cache.get(pem);
+  if (!key) {
+    key = parse(pem);
+    if (cache.size >= parsedKeyCountMax) cache.delete(cache.keys().next().value as string);
+    cache.set(pem, key);
+  }
+  return key;
+}
+
+const privateKeyOf = (pem: string): KeyObject => cachedKey(parsedPrivateKeys, pem, (text) => createPrivateKey(text));
+const publicKeyOf = (pem: string): KeyObject => cachedKey(parsedPublicKeys, pem, (text) => createPublicKey(text));
+
 /** SHA256withRSA, Base64. */
 export function signMessage(message: string, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyPem, 'base64');
+  return createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyOf(privateKeyPem), 'base64');
 }
 
 export function verifyMessage(message: string, signatureBase64: string, publicKeyPem: string): boolean {
   try {
-    return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyPem, signatureBase64, 'base64');
+    return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyOf(publicKeyPem), signatureBase64, 'base64');
   } catch {
     // A malformed signature or key from outside is a failed verification, not a crash.
     return false;
@@ -235,7 +254,7 @@ export function verifyResponseSignature(
  */
 export function encryptSensitiveField(plainText: string, platformPublicKeyPem: string): string {
   return publicEncrypt(
-    { key: platformPublicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    { key: publicKeyOf(platformPublicKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
     Buffer.from(plainText, 'utf8'),
   ).toString('base64');
 }
@@ -246,7 +265,7 @@ export function decryptSensitiveField(cipherTextBase64: string, privateKeyPem: s
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(cipherTextBase64)) return { ok: false, reason: 'not Base64' };
   try {
     const plain = privateDecrypt(
-      { key: privateKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+      { key: privateKeyOf(privateKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
       Buffer.from(cipherTextBase64, 'base64'),
     );
     return { ok: true, value: plain.toString('utf8') };
