@@ -1,4 +1,4 @@
-import { fen, formatFenAsYuan, type Fen } from '../money';
+import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { splitCsvLine, trimCell } from './csv-line';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ChannelRowKind, type ClosingBalance, type LineParser } from './types';
 import { contentDigest, idOrNull, normalizeHeaderName, parseAmountFen, parseNaiveBeijingTime, textOrNull, type BeijingTime } from './values';
@@ -223,7 +223,7 @@ export class AlipayParser implements LineParser {
       amountFen: received,
       orderAmountFen: order,
       // 服务费 is negative when charged; our fee is positive when charged.
-      feeFen: fen(serviceFee === 0 ? 0 : -serviceFee),
+      feeFen: negateFen(serviceFee),
       currency: 'CNY',
       ...completed,
       status: businessType,

@@ -1,4 +1,4 @@
-import { fen, type Fen } from '../money';
+import { fen, negateFen, type Fen } from '../money';
 import { splitCsvLine, trimCell } from './csv-line';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ClosingBalance, type LineParser } from './types';
 import { beijingTimeFromParts, contentDigest, normalizeHeaderName, parseAmountFen, parseLooseDate, parseTimeOfDay, type BeijingTime } from './values';
@@ -278,7 +278,7 @@ export class BankCsvParser implements LineParser {
       const word = cells[columns.direction!] ?? '';
       const magnitude = Math.abs(amount);
       if (direction.creditWords.some((credit) => word.includes(credit))) return fen(magnitude);
-      if (direction.debitWords.some((debit) => word.includes(debit))) return fen(-magnitude);
+      if (direction.debitWords.some((debit) => word.includes(debit))) return negateFen(fen(magnitude));
       throw new RowError(lineNumber, `direction: "${word}" is neither ${direction.creditWords.join('/')} nor ${direction.debitWords.join('/')}`);
     }
     const income = this.amountAt(cells, columns.income, '收入', lineNumber, false);

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { fen, formatFenAsYuan, type Fen } from '../money';
+import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ClosingBalance, type LineParser } from './types';
 import { beijingTimeFromParts, contentDigest, parseAmountFen, type BeijingTime } from './values';
 
@@ -81,7 +81,7 @@ function signedAmount(node: unknown, where: string, lineNumber: number): { amoun
   const indicator = text(child(node, 'CdtDbtInd'));
   if (indicator !== 'CRDT' && indicator !== 'DBIT') throw new RowError(lineNumber, `${where}: CdtDbtInd must be CRDT or DBIT, found "${indicator}"`);
   const currency = amountNode !== null && typeof amountNode === 'object' ? String((amountNode as Node)['@_Ccy'] ?? '') : '';
-  return { amountFen: fen(indicator === 'DBIT' ? -parsed.value : parsed.value), currency };
+  return { amountFen: indicator === 'DBIT' ? negateFen(parsed.value) : parsed.value, currency };
 }
 
 export class Camt053Parser implements LineParser {
@@ -142,7 +142,7 @@ export class Camt053Parser implements LineParser {
         if (status !== 'BOOK') continue; // pending / information entries do not move the booked balance
         const { amountFen: unreversed, currency } = signedAmount(entry, 'Ntry', lineNumber);
         const reversed = text(child(entry, 'RvslInd')) === 'true';
-        const amountFen = fen(reversed ? -unreversed : unreversed);
+        const amountFen = reversed ? negateFen(unreversed) : unreversed;
         statementCurrency ??= currency;
         entrySum += amountFen;
         entryCount += 1;

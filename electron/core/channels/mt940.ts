@@ -1,4 +1,4 @@
-import { fen, formatFenAsYuan, type Fen } from '../money';
+import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ClosingBalance, type LineParser } from './types';
 import { beijingTimeFromParts, contentDigest, parseAmountFen, type BeijingTime } from './values';
 
@@ -41,7 +41,7 @@ function parseBalance(content: string, lineNumber: number): Balance {
   if (date === null) throw new RowError(lineNumber, `bad balance date in "${content}"`);
   const amount = parseAmountFen(match[6].replace(',', '.').replace(/\.$/, ''));
   if (!amount.ok) throw new RowError(lineNumber, `balance amount: ${amount.error}`);
-  return { amountFen: fen(match[1] === 'D' ? -amount.value : amount.value), currency: match[5], date: date.businessDate };
+  return { amountFen: match[1] === 'D' ? negateFen(amount.value) : amount.value, currency: match[5], date: date.businessDate };
 }
 
 export class Mt940Parser implements LineParser {
@@ -178,7 +178,7 @@ export class Mt940Parser implements LineParser {
     const mark = match[5];
     // D = debit (money out), C = credit; RD / RC reverse them.
     const incoming = mark === 'C' || mark === 'RD';
-    const amountFen = fen(incoming ? amount.value : -amount.value);
+    const amountFen = incoming ? amount.value : negateFen(amount.value);
     this.entrySumFen += amountFen;
     this.rowCount += 1;
     const customerReference = match[9].trim();

@@ -105,14 +105,20 @@ export async function openContainer(path: string): Promise<ContainerResult> {
 
 const sniffBytes = 64 * 1024;
 
-/** UTF-8 when the first bytes are valid UTF-8 (a cut multi-byte character at the end is fine). */
+/**
+ * UTF-8 when the first bytes are valid UTF-8 (a cut multi-byte character at the end is fine), or
+ * when they hold valid non-ASCII UTF-8 before the first bad byte: that is a UTF-8 file with a
+ * broken byte, reported at its line, not a GBK file. Otherwise GB18030 (a superset of GBK).
+ */
 export function detectEncoding(head: Uint8Array): TextEncodingName {
   if (startsWith(head, [0xef, 0xbb, 0xbf])) return 'utf-8';
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
     return 'utf-8';
   } catch {
-    return 'gb18030';
+    const lenient = new TextDecoder('utf-8').decode(head);
+    const firstBad = lenient.indexOf('\uFFFD');
+    return /[^\u0000-\u007f]/.test(lenient.slice(0, Math.max(0, firstBad))) ? 'utf-8' : 'gb18030';
   }
 }
 

@@ -1,4 +1,4 @@
-import { fen, formatFenAsYuan, type Fen } from '../money';
+import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ChannelRowKind, type ClosingBalance, type LineParser } from './types';
 import { idOrNull, normalizeHeaderName, parseAmountFen, parseCount, parseNaiveBeijingTime, textOrNull } from './values';
 import { splitWechatFields, splitWechatHeader } from './wechat-fields';
@@ -89,7 +89,7 @@ export class WechatFundFlowParser implements LineParser {
     const balance = parseAmountFen(balanceText);
     if (!balance.ok) throw new RowError(lineNumber, `账户结余(元): ${balance.error}`);
     const income = direction === '收入';
-    const signed = fen(income ? amount.value : -amount.value);
+    const signed = income ? amount.value : negateFen(amount.value);
     if (this.balanceFen !== null && this.balanceFen + signed !== balance.value) {
       throw new RowError(lineNumber, `账户结余(元) ${balanceText} does not follow from the previous balance ${formatFenAsYuan(this.balanceFen)} ${direction} ${amountText}`);
     }

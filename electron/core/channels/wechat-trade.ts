@@ -1,4 +1,4 @@
-import { fen, formatFenAsYuan, type Fen } from '../money';
+import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileKind, type ChannelFileSummary, type ChannelRow, type LineParser } from './types';
 import { idOrNull, normalizeHeaderName, parseAmountFen, parseCount, parseNaiveBeijingTime, textOrNull } from './values';
 import { splitWechatFields, splitWechatHeader } from './wechat-fields';
@@ -170,30 +170,32 @@ export class WechatTradeParser implements LineParser {
     this.totals.requestedRefund += requestedRefund;
 
     const tradeNo = idOrNull(this.field(fields, 'tradeNo'));
-    const subMerchant = idOrNull(this.field(fields, 'subMerchantId'));
-    const common = {
-      channel: 'wechat' as const,
-      merchantOrderNo: idOrNull(this.field(fields, 'orderNo')),
-      channelTradeNo: tradeNo,
-      feeFen: fee,
-      currency: 'CNY',
-      account: subMerchant ?? idOrNull(this.field(fields, 'merchantId')),
-      counterparty: textOrNull(this.field(fields, 'openId')),
-      memo: textOrNull(this.field(fields, 'goodsName')),
-      lineNumber,
-      rawLine: line,
-    };
+    const merchantOrderNo = idOrNull(this.field(fields, 'orderNo'));
+    const account = idOrNull(this.field(fields, 'subMerchantId')) ?? idOrNull(this.field(fields, 'merchantId'));
+    const counterparty = textOrNull(this.field(fields, 'openId'));
+    const memo = textOrNull(this.field(fields, 'goodsName'));
+    // Rows are built as one literal (no spreads): this loop runs a million times per bill.
     if (status === 'SUCCESS') {
       return {
-        ...common,
+        channel: 'wechat',
         kind: 'payment',
+        merchantOrderNo,
         merchantRefundNo: null,
+        channelTradeNo: tradeNo,
         channelRefundNo: null,
         amountFen: settled,
         orderAmountFen: order,
-        ...tradeTime,
+        feeFen: fee,
+        currency: 'CNY',
+        occurredAt: tradeTime.occurredAt,
+        businessDate: tradeTime.businessDate,
         status,
-        naturalKey: `wechat:pay:${tradeNo ?? common.merchantOrderNo}`,
+        account,
+        counterparty,
+        memo,
+        lineNumber,
+        rawLine: line,
+        naturalKey: `wechat:pay:${tradeNo ?? merchantOrderNo}`,
       };
     }
     if (status === 'REFUND' || status === 'REVOKED') {
@@ -207,14 +209,24 @@ export class WechatTradeParser implements LineParser {
       const merchantRefundNo = idOrNull(this.field(fields, 'merchantRefundNo'));
       const refundStatus = textOrNull(this.field(fields, 'refundStatus'));
       return {
-        ...common,
+        channel: 'wechat',
         kind: 'refund',
+        merchantOrderNo,
         merchantRefundNo,
+        channelTradeNo: tradeNo,
         channelRefundNo,
-        amountFen: fen(-refund),
-        orderAmountFen: this.index.has('requestedRefundAmount') ? fen(-requestedRefund) : fen(-refund),
-        ...refundTime,
+        amountFen: negateFen(refund),
+        orderAmountFen: negateFen(this.index.has('requestedRefundAmount') ? requestedRefund : refund),
+        feeFen: fee,
+        currency: 'CNY',
+        occurredAt: refundTime.occurredAt,
+        businessDate: refundTime.businessDate,
         status: refundStatus === null ? status : `${status}/${refundStatus}`,
+        account,
+        counterparty,
+        memo,
+        lineNumber,
+        rawLine: line,
         naturalKey: channelRefundNo !== null
           ? `wechat:refund:${channelRefundNo}`
           : `wechat:${status.toLowerCase()}:${tradeNo}:${merchantRefundNo ?? ''}`,
