@@ -70,11 +70,26 @@ export interface AuditQuery {
 export function listAudit(sqlite: SqliteDatabase, query: AuditQuery = {}): AuditRow[] {
   const conditions: string[] = [];
   const parameters: unknown[] = [];
-  if (query.userName) (conditions.push('user_name = ?'), parameters.push(query.userName));
-  if (query.objectType) (conditions.push('object_type = ?'), parameters.push(query.objectType));
-  if (query.objectId) (conditions.push('object_id = ?'), parameters.push(query.objectId));
-  if (query.from) (conditions.push('at >= ?'), parameters.push(query.from));
-  if (query.to) (conditions.push('at < ?'), parameters.push(query.to));
+  if (query.userName) {
+    conditions.push('user_name = ?');
+    parameters.push(query.userName);
+  }
+  if (query.objectType) {
+    conditions.push('object_type = ?');
+    parameters.push(query.objectType);
+  }
+  if (query.objectId) {
+    conditions.push('object_id = ?');
+    parameters.push(query.objectId);
+  }
+  if (query.from) {
+    conditions.push('at >= ?');
+    parameters.push(query.from);
+  }
+  if (query.to) {
+    conditions.push('at < ?');
+    parameters.push(query.to);
+  }
   const rows = sqlite
     .prepare(
       `SELECT id, at, user_name, action, object_type, object_id, detail_json, previous_hash, hash FROM audit_log

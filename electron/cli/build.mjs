@@ -1,0 +1,15 @@
+// Bundles the CLI into one CommonJS file so `ledgerdesk` starts with plain node: no TypeScript
+// compiler at run time. node_modules stay external (the native SQLite module cannot be bundled).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['electron/cli/entry.ts'],
+  outfile: 'out/cli/ledgerdesk.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});

@@ -1,0 +1,11 @@
+import { runCli } from './main';
+
+runCli(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ledgerdesk: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
