@@ -1,2 +1,3 @@
 export * from './workspace';
 export * from './verify';
+export * from './secrets';

@@ -5,6 +5,7 @@ import { isCalendarDate, shanghaiDate, startOfShanghaiDay, systemClock, type Clo
 import { LedgerdeskError } from '../errors';
 import { allAccounts } from '../ledger/accounts';
 import type { PostingContext } from '../ledger/post';
+import { deriveSecretBox, type SecretBox } from './secrets';
 
 export const APP_ID = 'ledgerdesk';
 
@@ -20,6 +21,8 @@ export interface Workspace {
   sqlite: SqliteDatabase;
   database: WorkspaceDatabase;
   clock: Clock;
+  /** Seals and opens secrets stored in the workspace (key derived from the passphrase). */
+  secrets: SecretBox;
   info(): WorkspaceInfo;
   postingContext(userName: string): PostingContext;
   close(): void;
@@ -43,13 +46,18 @@ export function checkPassphraseStrength(passphrase: string): string | null {
   return null;
 }
 
-function wrap(database: WorkspaceDatabase, clock: Clock): Workspace {
+function wrap(database: WorkspaceDatabase, clock: Clock, passphrase: string): Workspace {
   const sqlite = database.sqlite;
+  let secretBox: SecretBox | null = null;
   return {
     path: database.path,
     sqlite,
     database,
     clock,
+    get secrets() {
+      secretBox ??= deriveSecretBox(sqlite, passphrase);
+      return secretBox;
+    },
     info() {
       const rows = sqlite.prepare(`SELECT key, value FROM workspace_meta`).all() as { key: string; value: string }[];
       const meta = new Map(rows.map((row) => [row.key, row.value]));
@@ -84,7 +92,7 @@ export function createWorkspace(input: CreateWorkspaceInput): Workspace {
   if (!input.companyName.trim()) throw new LedgerdeskError('invalid_input', 'a company name is required');
   const opened = openWorkspaceDatabase({ path: input.path, passphrase: input.passphrase, create: true });
   if (!opened.ok) failOpen(opened);
-  const workspace = wrap(opened.database, clock);
+  const workspace = wrap(opened.database, clock, input.passphrase);
   const sqlite = workspace.sqlite;
   try {
     sqlite.transaction(() => {
@@ -119,7 +127,7 @@ export interface OpenWorkspaceInput {
 export function openWorkspace(input: OpenWorkspaceInput): Workspace {
   const opened = openWorkspaceDatabase({ path: input.path, passphrase: input.passphrase, readonly: input.readonly });
   if (!opened.ok) failOpen(opened);
-  const workspace = wrap(opened.database, input.clock ?? systemClock);
+  const workspace = wrap(opened.database, input.clock ?? systemClock, input.passphrase);
   const appId = workspace.sqlite.prepare(`SELECT value FROM workspace_meta WHERE key = 'app_id'`).get() as { value: string } | undefined;
   if (appId?.value !== APP_ID) {
     workspace.close();
