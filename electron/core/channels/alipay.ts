@@ -60,6 +60,18 @@ function accountKind(businessType: string): ChannelRowKind {
   return 'transfer';
 }
 
+/** Every way to share `surplus` extra cells among `slots` free-text columns. */
+function* distributions(surplus: number, slots: number): Generator<number[]> {
+  if (slots === 0) return;
+  if (slots === 1) {
+    yield [surplus];
+    return;
+  }
+  for (let first = surplus; first >= 0; first -= 1) {
+    for (const rest of distributions(surplus - first, slots - 1)) yield [first, ...rest];
+  }
+}
+
 export class AlipayParser implements LineParser {
   readonly channel = 'alipay' as const;
   readonly toleratesUndecodableBytes = false;
@@ -158,10 +170,19 @@ export class AlipayParser implements LineParser {
     const surplus = cells.length - this.names.length;
     if (surplus === 0) return cells;
     if (surplus > 0) {
-      for (const name of ['goodsName', 'remark'] as const) {
-        const position = this.column(name);
-        if (position === undefined) continue;
-        const merged = [...cells.slice(0, position), raw.slice(position, position + surplus + 1).join(',').trim(), ...cells.slice(position + surplus + 1)];
+      const freeText = (['goodsName', 'remark'] as const)
+        .map((name) => this.column(name))
+        .filter((position): position is number => position !== undefined)
+        .sort((a, b) => a - b);
+      for (const widths of distributions(surplus, freeText.length)) {
+        const merged: string[] = [];
+        let source = 0;
+        for (let target = 0; target < this.names.length; target += 1) {
+          const slot = freeText.indexOf(target);
+          const width = slot === -1 ? 1 : widths[slot] + 1;
+          merged.push(width === 1 ? cells[source] : raw.slice(source, source + width).join(',').trim());
+          source += width;
+        }
         if (this.rowLooksValid(merged)) return merged;
       }
     }

@@ -107,7 +107,7 @@ const sniffBytes = 64 * 1024;
 
 /**
  * UTF-8 when the first bytes are valid UTF-8 (a cut multi-byte character at the end is fine), or
- * when they hold valid non-ASCII UTF-8 before the first bad byte: that is a UTF-8 file with a
+ * when a run of CJK text decodes as UTF-8 before the first bad byte: that is a UTF-8 file with a
  * broken byte, reported at its line, not a GBK file. Otherwise GB18030 (a superset of GBK).
  */
 export function detectEncoding(head: Uint8Array): TextEncodingName {
@@ -118,7 +118,10 @@ export function detectEncoding(head: Uint8Array): TextEncodingName {
   } catch {
     const lenient = new TextDecoder('utf-8').decode(head);
     const firstBad = lenient.indexOf('\uFFFD');
-    return /[^\u0000-\u007f]/.test(lenient.slice(0, Math.max(0, firstBad))) ? 'utf-8' : 'gb18030';
+    // GBK bytes happen to form a valid UTF-8 character now and then, but hardly ever a run of
+    // CJK ideographs: that many before the first bad byte means a UTF-8 file with a broken byte.
+    const cjkBeforeBadByte = lenient.slice(0, Math.max(0, firstBad)).match(/[\u3000-\u9fff]/g)?.length ?? 0;
+    return cjkBeforeBadByte >= 8 ? 'utf-8' : 'gb18030';
   }
 }
 
