@@ -44,5 +44,22 @@ export const bundledMigrations: BundledMigration[] = [
       "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\nBEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\nBEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
     ]
+  },
+  {
+    "tag": "0002_channel_import",
+    "hash": "bf739a42d1b7bfe9a773ebdae62b59d09ac98767e49684e23876a5eab883d58f",
+    "statements": [
+      "CREATE TABLE `bank_column_mappings` (\n\t`account` text PRIMARY KEY NOT NULL,\n\t`mapping_json` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`updated_by` text NOT NULL\n);",
+      "CREATE TABLE `channel_balances` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_id` integer NOT NULL,\n\t`channel` text NOT NULL,\n\t`account` text NOT NULL,\n\t`balance_fen` integer NOT NULL,\n\t`at` text NOT NULL,\n\tFOREIGN KEY (`file_id`) REFERENCES `import_files`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `channel_balances_channel_at` ON `channel_balances` (`channel`,`at`);",
+      "CREATE TABLE `channel_transactions` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_id` integer NOT NULL,\n\t`line_number` integer NOT NULL,\n\t`raw_line` text NOT NULL,\n\t`natural_key` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`merchant_order_no` text,\n\t`merchant_refund_no` text,\n\t`channel_trade_no` text,\n\t`channel_refund_no` text,\n\t`amount_fen` integer NOT NULL,\n\t`order_amount_fen` integer,\n\t`fee_fen` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`occurred_at` text NOT NULL,\n\t`business_date` text NOT NULL,\n\t`status` text NOT NULL,\n\t`account` text,\n\t`counterparty` text,\n\t`memo` text,\n\tFOREIGN KEY (`file_id`) REFERENCES `import_files`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `channel_transactions_natural_key` ON `channel_transactions` (`natural_key`);",
+      "CREATE INDEX `channel_transactions_order_no` ON `channel_transactions` (`merchant_order_no`);",
+      "CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`);",
+      "CREATE INDEX `channel_transactions_trade_no` ON `channel_transactions` (`channel_trade_no`);",
+      "CREATE INDEX `channel_transactions_date` ON `channel_transactions` (`business_date`);",
+      "CREATE TABLE `import_files` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_name` text NOT NULL,\n\t`content_sha256` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`encoding` text NOT NULL,\n\t`row_count` integer NOT NULL,\n\t`inserted_count` integer NOT NULL,\n\t`overlapping_count` integer NOT NULL,\n\t`totals_checked` integer NOT NULL,\n\t`first_business_date` text,\n\t`last_business_date` text,\n\t`imported_at` text NOT NULL,\n\t`imported_by` text NOT NULL\n);",
+      "CREATE UNIQUE INDEX `import_files_content` ON `import_files` (`content_sha256`);"
+    ]
   }
 ];
