@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fen, formatFenForDisplay, sumFen, type Fen } from '../money';
 import { createSealSvg } from '../seal/seal-image';
-import { barChartSvg, buildReportDocument, formatRateAsPercent, renderReportPdf, type PdfColumnSpec, type ReportPdfInput } from './pdf';
+import { PDF_TABLE_ROW_COUNT_MAX, barChartSvg, buildReportDocument, formatRateAsPercent, renderReportPdf, type PdfColumnSpec, type ReportPdfInput } from './pdf';
 
 const pdftotextAvailable = spawnSync('pdftotext', ['-v']).status === 0;
 
@@ -111,6 +111,11 @@ describe('renderReportPdf', () => {
     expect(() => buildReportDocument(bad)).toThrow(/integer fen/);
     expect(() => formatRateAsPercent(0.006)).toThrow(/never a float/);
     expect(formatRateAsPercent('0.00125')).toBe('0.13%');
+    function* endless(): Generator<{ orderNumber: string }> {
+      for (;;) yield { orderNumber: 'x' };
+    }
+    bad.sections = [{ type: 'table', columns: [columns[0]], rows: endless() }];
+    expect(() => buildReportDocument(bad)).toThrow(new RegExp(`limited to ${PDF_TABLE_ROW_COUNT_MAX}`));
   });
 
   it('draws a labelled bar chart with losses in red below the axis', () => {
