@@ -61,5 +61,22 @@ export const bundledMigrations: BundledMigration[] = [
       "CREATE TABLE `import_files` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_name` text NOT NULL,\n\t`content_sha256` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`encoding` text NOT NULL,\n\t`row_count` integer NOT NULL,\n\t`inserted_count` integer NOT NULL,\n\t`overlapping_count` integer NOT NULL,\n\t`totals_checked` integer NOT NULL,\n\t`first_business_date` text,\n\t`last_business_date` text,\n\t`imported_at` text NOT NULL,\n\t`imported_by` text NOT NULL\n);",
       "CREATE UNIQUE INDEX `import_files_content` ON `import_files` (`content_sha256`);"
     ]
+  },
+  {
+    "tag": "0003_mall_sync",
+    "hash": "4880d275d88865db9a56e8dc51c559601e716ade84a8cd2241a876ed576b604c",
+    "statements": [
+      "CREATE TABLE `mall_checkpoints` (\n\t`resource` text PRIMARY KEY NOT NULL,\n\t`updated_since` text,\n\t`cursor` text,\n\t`high_water` text,\n\t`updated_at` text NOT NULL\n);",
+      "CREATE TABLE `mall_daily_summaries` (\n\t`date` text PRIMARY KEY NOT NULL,\n\t`gmv_fen` integer NOT NULL,\n\t`order_count` integer NOT NULL,\n\t`paid_amount_fen` integer NOT NULL,\n\t`refund_amount_fen` integer NOT NULL,\n\t`refund_count` integer NOT NULL,\n\t`topup_amount_fen` integer NOT NULL,\n\t`fetched_at` text NOT NULL\n);",
+      "CREATE TABLE `mall_documents` (\n\t`resource` text NOT NULL,\n\t`id` text NOT NULL,\n\t`version` integer NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`document_no` text,\n\t`party_id` text,\n\t`order_id` text,\n\t`business_date` text,\n\t`body_json` text NOT NULL,\n\t`synced_at` text NOT NULL,\n\tPRIMARY KEY(`resource`, `id`)\n);",
+      "CREATE INDEX `mall_documents_order` ON `mall_documents` (`order_id`,`resource`);",
+      "CREATE INDEX `mall_documents_no` ON `mall_documents` (`document_no`);",
+      "CREATE INDEX `mall_documents_business_date` ON `mall_documents` (`resource`,`business_date`);",
+      "CREATE TABLE `mall_outbox` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`kind` text NOT NULL,\n\t`path` text NOT NULL,\n\t`idempotency_key` text NOT NULL,\n\t`body_json` text NOT NULL,\n\t`state` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` text NOT NULL,\n\t`last_error` text,\n\t`response_status` integer,\n\t`response_json` text,\n\t`created_at` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`finished_at` text\n);",
+      "CREATE UNIQUE INDEX `mall_outbox_idempotency_key` ON `mall_outbox` (`idempotency_key`);",
+      "CREATE INDEX `mall_outbox_due` ON `mall_outbox` (`state`,`next_attempt_at`);",
+      "CREATE TABLE `mall_rejected_records` (\n\t`row_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`resource` text NOT NULL,\n\t`record_id` text NOT NULL,\n\t`version` integer,\n\t`reason` text NOT NULL,\n\t`body_json` text NOT NULL,\n\t`seen_at` text NOT NULL\n);",
+      "CREATE UNIQUE INDEX `mall_rejected_records_identity` ON `mall_rejected_records` (`resource`,`record_id`,`version`);"
+    ]
   }
 ];
