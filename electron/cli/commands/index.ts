@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../command';
+import { demoCommand } from './demo';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { ledgerFindCommand } from './ledger-find';
@@ -7,6 +8,7 @@ import { verifyCommand } from './verify';
 
 export const commands: CommandDefinition[] = [
   initCommand,
+  demoCommand,
   importCommand,
   ledgerFindCommand,
   verifyCommand,
