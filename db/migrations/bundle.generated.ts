@@ -78,5 +78,29 @@ export const bundledMigrations: BundledMigration[] = [
       "CREATE TABLE `mall_rejected_records` (\n\t`row_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`resource` text NOT NULL,\n\t`record_id` text NOT NULL,\n\t`version` integer,\n\t`reason` text NOT NULL,\n\t`body_json` text NOT NULL,\n\t`seen_at` text NOT NULL\n);",
       "CREATE UNIQUE INDEX `mall_rejected_records_identity` ON `mall_rejected_records` (`resource`,`record_id`,`version`);"
     ]
+  },
+  {
+    "tag": "0004_payouts",
+    "hash": "21c5ae23c443fcd6fbc8e072f5c7b8b65246c666c0741db5a9d1b5db1a09815f",
+    "statements": [
+      "CREATE TABLE `commission_settlements` (\n\t`settlement_no` text PRIMARY KEY NOT NULL,\n\t`cycle_start` text NOT NULL,\n\t`cycle_end` text NOT NULL,\n\t`cutoff_at` text NOT NULL,\n\t`payout_count` integer NOT NULL,\n\t`amount_fen` integer NOT NULL,\n\t`carried_over_count` integer NOT NULL,\n\t`created_at` text NOT NULL,\n\t`created_by` text NOT NULL\n);",
+      "CREATE INDEX `commission_settlements_cycle` ON `commission_settlements` (`cycle_end`);",
+      "CREATE TABLE `payout_batch_members` (\n\t`out_bill_no` text PRIMARY KEY NOT NULL,\n\t`out_batch_no` text NOT NULL,\n\t`settlement_no` text NOT NULL,\n\t`position` integer NOT NULL\n);",
+      "CREATE INDEX `payout_batch_members_batch` ON `payout_batch_members` (`out_batch_no`,`position`);",
+      "CREATE INDEX `payout_batch_members_settlement` ON `payout_batch_members` (`settlement_no`);",
+      "CREATE TABLE `payout_commissions` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`payout_id` integer NOT NULL,\n\t`commission_id` text NOT NULL,\n\t`amount_fen` integer NOT NULL,\n\t`released_at` text,\n\t`clawback_entry_id` integer,\n\tFOREIGN KEY (`payout_id`) REFERENCES `payouts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `payout_commissions_payout` ON `payout_commissions` (`payout_id`);",
+      "CREATE INDEX `payout_commissions_commission` ON `payout_commissions` (`commission_id`);",
+      "CREATE UNIQUE INDEX `payout_commissions_active` ON `payout_commissions` (`commission_id`) WHERE released_at IS NULL;",
+      "CREATE TABLE `payouts` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`out_bill_no` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`settlement_no` text NOT NULL,\n\t`party_id` text NOT NULL,\n\t`withdrawal_id` text,\n\t`amount_fen` integer NOT NULL,\n\t`commission_count` integer NOT NULL,\n\t`method` text NOT NULL,\n\t`payee_openid` text,\n\t`payee_real_name` text,\n\t`remark` text NOT NULL,\n\t`channel` text,\n\t`state` text NOT NULL,\n\t`channel_ref` text,\n\t`failure_reason` text,\n\t`attempt_count` integer DEFAULT 0 NOT NULL,\n\t`payout_entry_id` integer,\n\t`paid_entry_id` integer,\n\t`return_entry_id` integer,\n\t`created_at` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`first_submitted_at` text,\n\t`updated_at` text NOT NULL,\n\t`finished_at` text\n);",
+      "CREATE UNIQUE INDEX `payouts_out_bill_no` ON `payouts` (`out_bill_no`);",
+      "CREATE INDEX `payouts_settlement` ON `payouts` (`settlement_no`);",
+      "CREATE INDEX `payouts_party` ON `payouts` (`party_id`);",
+      "CREATE INDEX `payouts_open` ON `payouts` (`finished_at`,`state`);",
+      "CREATE UNIQUE INDEX `payouts_withdrawal_open` ON `payouts` (`withdrawal_id`) WHERE withdrawal_id IS NOT NULL AND return_entry_id IS NULL;",
+      "CREATE TABLE `withdrawal_reviews` (\n\t`withdrawal_id` text PRIMARY KEY NOT NULL,\n\t`withdrawal_no` text NOT NULL,\n\t`member_id` text NOT NULL,\n\t`amount_fen` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`tier1_by` text,\n\t`tier1_at` text,\n\t`tier1_note` text,\n\t`tier2_by` text,\n\t`tier2_at` text,\n\t`tier2_note` text,\n\t`identity_confirmed` integer DEFAULT false NOT NULL,\n\t`rejected_by` text,\n\t`reject_reason` text,\n\t`approval_entry_id` integer,\n\t`updated_at` text NOT NULL\n);",
+      "CREATE UNIQUE INDEX `withdrawal_reviews_no` ON `withdrawal_reviews` (`withdrawal_no`);",
+      "CREATE INDEX `withdrawal_reviews_status` ON `withdrawal_reviews` (`status`);"
+    ]
   }
 ];

@@ -1,3 +1,4 @@
 export * from './core';
 export * from './channels';
 export * from './mall';
+export * from './payouts';
