@@ -102,5 +102,24 @@ export const bundledMigrations: BundledMigration[] = [
       "CREATE UNIQUE INDEX `withdrawal_reviews_no` ON `withdrawal_reviews` (`withdrawal_no`);",
       "CREATE INDEX `withdrawal_reviews_status` ON `withdrawal_reviews` (`status`);"
     ]
+  },
+  {
+    "tag": "0005_reconcile",
+    "hash": "64248f048ec02219c6fd87cba686ff1c60ec6282eb614436045f7c4d666bc895",
+    "statements": [
+      "CREATE TABLE `discrepancy_comments` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`result_id` integer NOT NULL,\n\t`at` text NOT NULL,\n\t`user_name` text NOT NULL,\n\t`text` text NOT NULL\n);",
+      "CREATE INDEX `discrepancy_comments_result` ON `discrepancy_comments` (`result_id`);",
+      "CREATE TABLE `reconcile_mall_items` (\n\t`resource` text NOT NULL,\n\t`id` text NOT NULL,\n\t`version` integer NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`document_no` text NOT NULL,\n\t`order_no` text,\n\t`order_id` text,\n\t`channel_trade_no` text,\n\t`channel_refund_no` text,\n\t`amount_fen` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`settled` integer NOT NULL,\n\t`event_at` text,\n\t`business_date` text,\n\tPRIMARY KEY(`resource`, `id`)\n);",
+      "CREATE INDEX `reconcile_mall_items_no` ON `reconcile_mall_items` (`document_no`);",
+      "CREATE INDEX `reconcile_mall_items_trade_no` ON `reconcile_mall_items` (`channel_trade_no`);",
+      "CREATE INDEX `reconcile_mall_items_refund_no` ON `reconcile_mall_items` (`channel_refund_no`);",
+      "CREATE TABLE `reconciliation_results` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`item_key` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`status` text NOT NULL,\n\t`category` text,\n\t`mall_resource` text,\n\t`mall_id` text,\n\t`order_no` text,\n\t`refund_no` text,\n\t`channel_trade_no` text,\n\t`channel_transaction_id` integer,\n\t`mall_amount_fen` integer,\n\t`channel_amount_fen` integer,\n\t`difference_fen` integer NOT NULL,\n\t`expected_fee_fen` integer,\n\t`channel_fee_fen` integer,\n\t`business_date` text NOT NULL,\n\t`fingerprint` text NOT NULL,\n\t`first_run_id` integer NOT NULL,\n\t`changed_run_id` integer NOT NULL,\n\t`assigned_to` text,\n\t`resolution` text,\n\t`resolution_note` text,\n\t`resolved_by` text,\n\t`resolved_at` text,\n\t`adjustment_entry_no` text\n);",
+      "CREATE UNIQUE INDEX `reconciliation_results_item_key` ON `reconciliation_results` (`item_key`);",
+      "CREATE INDEX `reconciliation_results_date` ON `reconciliation_results` (`business_date`);",
+      "CREATE INDEX `reconciliation_results_status_date` ON `reconciliation_results` (`status`,`business_date`);",
+      "CREATE INDEX `reconciliation_results_category_date` ON `reconciliation_results` (`category`,`business_date`) WHERE category IS NOT NULL;",
+      "CREATE INDEX `reconciliation_results_order_no` ON `reconciliation_results` (`order_no`);",
+      "CREATE TABLE `reconciliation_runs` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`started_at` text NOT NULL,\n\t`finished_at` text NOT NULL,\n\t`run_by` text NOT NULL,\n\t`date_from` text,\n\t`date_to` text,\n\t`summary_json` text NOT NULL\n);"
+    ]
   }
 ];

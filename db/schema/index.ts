@@ -2,3 +2,4 @@ export * from './core';
 export * from './channels';
 export * from './mall';
 export * from './payouts';
+export * from './reconcile';
