@@ -1,0 +1,271 @@
+/**
+ * The contract between the renderer and the engine (DESIGN.md section 1).
+ *
+ * The renderer sees one object, `window.ledgerdesk: LedgerdeskApi`. Every method takes one plain
+ * argument object and resolves to an `ApiResult`: `{ ok: true, value }` or
+ * `{ ok: false, error: { code, message } }` with a code from the fixed set in
+ * electron/core/errors.ts. Methods never reject for an expected failure; a rejection means the
+ * bridge itself broke.
+ *
+ * Conventions for everything that crosses the bridge:
+ * - Plain JSON data only (no Dates, no class instances, no functions).
+ * - Amounts are integer fen (0.01 CNY) in fields named `...Fen`: safe integers, never floats.
+ *   The renderer formats them with its own pure integer formatter (renderer/src/format.ts).
+ * - Points are integer point counts in fields named `...Points` (or `unit: 'points'`).
+ * - Instants are ISO 8601 strings; business dates are 'YYYY-MM-DD' in Asia/Shanghai and months
+ *   'YYYY-MM'.
+ *
+ * Main validates every argument at run time with the zod schemas in electron/main/ipc-schemas.ts
+ * (one per handler below); a bad argument comes back as error code 'invalid_input'.
+ *
+ * This file holds types and one constant list only: it is imported by the renderer (web tsconfig),
+ * the preload and main, so it must stay free of Node and Electron imports.
+ */
+import type { ErrorCode } from './core/errors';
+
+export type { ErrorCode };
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** Integer fen. A type alias (not the core brand) because the renderer cannot import core. */
+export type AmountFen = number;
+
+export type Role = 'admin' | 'clerk' | 'operations' | 'finance' | 'auditor';
+export const roleNames: readonly Role[] = ['admin', 'clerk', 'operations', 'finance', 'auditor'];
+
+/**
+ * Engines the UI can drive. A capability that is false is not in this build yet: its screen
+ * says so and offers nothing that pretends to work.
+ */
+export type Capability = 'ledger' | 'audit' | 'users' | 'verify' | 'demo' | 'sync' | 'import' | 'reconcile' | 'withdrawals' | 'payouts' | 'close' | 'reports' | 'auditPackage';
+
+export interface RecentWorkspace {
+  path: string;
+  companyName: string;
+  lastOpenedAt: string;
+  passphraseRemembered: boolean;
+}
+
+export interface AppInfo {
+  version: string;
+  capabilities: Record<Capability, boolean>;
+  recentWorkspaces: RecentWorkspace[];
+  /** Whether the shell can remember a passphrase with the OS key store (Electron safeStorage). */
+  passphraseMemoryAvailable: boolean;
+  /** Whether the shell can show a native file dialog (chooseWorkspacePath). */
+  fileDialogAvailable: boolean;
+  /** A suggested path for a new workspace. */
+  suggestedWorkspacePath: string;
+  /** Today in Asia/Shanghai by the app's clock ('YYYY-MM-DD'). */
+  today: string;
+}
+
+export interface WorkspaceSummary {
+  path: string;
+  companyName: string;
+  /** The instant the books start (RFC 3339, +08:00). */
+  booksStart: string;
+  createdAt: string;
+}
+
+export interface SessionUser {
+  userName: string;
+  role: Role;
+  /** Permission names from core/auth roles (e.g. 'users.manage'): the UI hides what it may not do; core still checks. */
+  permissions: string[];
+}
+
+export interface SessionState {
+  workspace: WorkspaceSummary | null;
+  user: SessionUser | null;
+}
+
+export interface AccountLine {
+  accountCode: string;
+  accountName: string;
+  accountNameZh: string;
+  kind: 'asset' | 'liability' | 'equity' | 'income' | 'contra_income' | 'expense';
+  debitFen: AmountFen;
+  creditFen: AmountFen;
+  /** Signed by the account's normal side. */
+  balanceFen: AmountFen;
+}
+
+export interface TrialBalanceResult {
+  /** 'YYYY-MM-DD': totals over every entry before the end of that day (Asia/Shanghai); null = all entries. */
+  asOfDate: string | null;
+  lines: AccountLine[];
+  debitTotalFen: AmountFen;
+  creditTotalFen: AmountFen;
+}
+
+export interface DashboardResult {
+  workspace: WorkspaceSummary;
+  /** 'YYYY-MM' the figures cover. */
+  month: string;
+  /** Debit and credit movement per account within the month (accounts with movement only). */
+  monthLines: AccountLine[];
+  monthDebitTotalFen: AmountFen;
+  monthCreditTotalFen: AmountFen;
+  /** Balances of every account over all entries up to now. */
+  balances: AccountLine[];
+  capabilities: Record<Capability, boolean>;
+}
+
+export interface LedgerPosting {
+  lineNo: number;
+  accountCode: string;
+  accountNameZh: string;
+  accountName: string;
+  partyId: string | null;
+  debitFen: AmountFen;
+  creditFen: AmountFen;
+}
+
+export interface LedgerEntry {
+  entryNo: string;
+  entryType: string;
+  occurredAt: string;
+  postedAt: string;
+  period: string;
+  source: { resource: string; id: string; no: string | null; version: number | null };
+  reversesEntryNo: string | null;
+  reversedByEntryNo: string | null;
+  memo: string | null;
+  createdBy: string;
+  postings: LedgerPosting[];
+  pointsMovements: { memberId: string; changePoints: number; movementKind: string }[];
+}
+
+export interface LedgerFindResult {
+  text: string;
+  entries: LedgerEntry[];
+}
+
+export type MemberSubLedger = 'stored_value' | 'balance' | 'commission' | 'points';
+export const memberSubLedgers: readonly MemberSubLedger[] = ['stored_value', 'balance', 'commission', 'points'];
+
+export interface MemberStatementResult {
+  memberId: string;
+  subLedger: MemberSubLedger;
+  /** 'fen' for the money sub-ledgers, 'points' for points. */
+  unit: 'fen' | 'points';
+  fromDate: string;
+  toDate: string;
+  opening: number;
+  lines: { entryNo: string; entryType: string; occurredAt: string; source: { resource: string; id: string; no: string | null }; change: number; runningBalance: number }[];
+  closing: number;
+}
+
+export interface AuditItem {
+  id: number;
+  at: string;
+  userName: string;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  detail: Record<string, unknown>;
+  hash: string;
+}
+
+export interface UserItem {
+  name: string;
+  role: Role;
+  createdAt: string;
+  locked: boolean;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+/** Progress of a long operation, pushed to the window while it runs in a worker thread. */
+export interface ProgressEvent {
+  taskId: string;
+  label: string;
+  done: number;
+  total: number | null;
+  finished: boolean;
+}
+
+/** Commands the native menu sends to the window. */
+export type MenuCommand = 'navigate:dashboard' | 'navigate:ledger' | 'navigate:audit' | 'navigate:settings' | 'language:zh' | 'language:en' | 'logout' | 'closeWorkspace';
+
+export type EmptyArgs = Record<string, never>;
+
+/** Every handler: its argument object and its result value. */
+export interface ApiContract {
+  appInfo: { args: EmptyArgs; result: AppInfo };
+  /** Native "save as"/"open" dialog; null when cancelled. Error 'usage' when the shell has no dialog. */
+  chooseWorkspacePath: { args: { mode: 'create' | 'open' }; result: { path: string | null } };
+  createWorkspace: {
+    args: { path: string; passphrase: string; companyName: string; adminName: string; adminPassword: string; booksStartDate?: string; rememberPassphrase?: boolean };
+    result: WorkspaceSummary;
+  };
+  /** Without a passphrase the remembered one (OS key store) is used. */
+  openWorkspace: { args: { path: string; passphrase?: string; rememberPassphrase?: boolean }; result: WorkspaceSummary };
+  closeWorkspace: { args: EmptyArgs; result: SessionState };
+  forgetPassphrase: { args: { path: string }; result: { forgotten: boolean } };
+  login: { args: { userName: string; password: string }; result: SessionUser };
+  logout: { args: EmptyArgs; result: SessionState };
+  session: { args: EmptyArgs; result: SessionState };
+  dashboard: { args: { month?: string }; result: DashboardResult };
+  ledgerFind: { args: { text: string }; result: LedgerFindResult };
+  trialBalance: { args: { asOfDate?: string | null }; result: TrialBalanceResult };
+  memberStatement: { args: { memberId: string; subLedger: MemberSubLedger; fromDate: string; toDate: string }; result: MemberStatementResult };
+  listAudit: { args: { userName?: string; objectType?: string; objectId?: string; fromDate?: string; toDate?: string; limit?: number }; result: { items: AuditItem[] } };
+  listUsers: { args: EmptyArgs; result: { items: UserItem[] } };
+  addUser: { args: { name: string; role: Role; password: string }; result: UserItem };
+  /** Runs in a worker thread with progress events; the window stays responsive. */
+  verifyWorkspace: { args: EmptyArgs; result: VerifyResult };
+}
+
+export type HandlerName = keyof ApiContract;
+export type HandlerArgs<K extends HandlerName> = ApiContract[K]['args'];
+export type HandlerResult<K extends HandlerName> = ApiContract[K]['result'];
+
+/** The runtime list of handler names; the preload builds window.ledgerdesk from it. */
+export const handlerNames = [
+  'appInfo',
+  'chooseWorkspacePath',
+  'createWorkspace',
+  'openWorkspace',
+  'closeWorkspace',
+  'forgetPassphrase',
+  'login',
+  'logout',
+  'session',
+  'dashboard',
+  'ledgerFind',
+  'trialBalance',
+  'memberStatement',
+  'listAudit',
+  'listUsers',
+  'addUser',
+  'verifyWorkspace',
+] as const satisfies readonly HandlerName[];
+
+// Compile-time check that handlerNames lists every handler of the contract.
+type MissingHandlerNames = Exclude<HandlerName, (typeof handlerNames)[number]>;
+const everyHandlerListed: MissingHandlerNames extends never ? true : false = true;
+void everyHandlerListed;
+
+/** IPC channel names (main <-> preload). */
+export const IPC_INVOKE_PREFIX = 'ledgerdesk:';
+export const IPC_PROGRESS_CHANNEL = 'ledgerdesk-event:progress';
+export const IPC_MENU_CHANNEL = 'ledgerdesk-event:menu';
+
+export type LedgerdeskApi = {
+  [K in HandlerName]: (args: HandlerArgs<K>) => Promise<ApiResult<HandlerResult<K>>>;
+} & {
+  /** Subscribes to progress of long operations; returns the unsubscribe function. */
+  onProgress(listener: (event: ProgressEvent) => void): () => void;
+  /** Subscribes to native menu commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+};

@@ -1,0 +1,394 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AccountLine,
+  ApiResult,
+  AppInfo,
+  Capability,
+  HandlerName,
+  HandlerResult,
+  LedgerEntry,
+  ProgressEvent,
+  RecentWorkspace,
+  SessionState,
+  SessionUser,
+  WorkspaceSummary,
+} from '../api';
+import { handlerNames } from '../api';
+import { listAudit } from '../core/audit';
+import { authenticate, createUser, listUsers, permissions, requirePermission, type Actor, type Permission } from '../core/auth';
+import { addDays, isCalendarDate, nextMonth, shanghaiDate, shanghaiMonth, startOfShanghaiDay, type Clock } from '../core/calendar/shanghai';
+import { LedgerdeskError, toErrorData, type ErrorData } from '../core/errors';
+import { accountByCode } from '../core/ledger/accounts';
+import { memberStatement, trialBalance, type TrialBalanceLine } from '../core/ledger/queries';
+import { traceEntries, type StoredEntry } from '../core/ledger/read';
+import { createWorkspace, openWorkspace, type Workspace } from '../core/workspace';
+import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
+import type { TaskRunner } from './tasks';
+
+/**
+ * The IPC handlers, free of Electron: each one validates its argument (zod), calls core and
+ * returns plain data. The Electron shell registers them with ipcMain; the end-to-end tests serve
+ * the same handlers over a loopback HTTP bridge, so the UI is tested against this exact code.
+ */
+
+/** Remembers workspace passphrases in the OS key store (Electron safeStorage); null where there is none. */
+export interface PassphraseMemory {
+  remember(path: string, passphrase: string): void;
+  recall(path: string): string | null;
+  forget(path: string): boolean;
+  has(path: string): boolean;
+}
+
+export interface RecentWorkspaceStore {
+  list(): Omit<RecentWorkspace, 'passphraseRemembered'>[];
+  touch(entry: Omit<RecentWorkspace, 'passphraseRemembered'>): void;
+}
+
+export interface ShellServices {
+  appVersion: string;
+  clock: Clock;
+  suggestedWorkspacePath: string;
+  passphraseMemory: PassphraseMemory | null;
+  recentWorkspaces: RecentWorkspaceStore;
+  /** A native file dialog; absent in the test bridge. */
+  chooseWorkspacePath?: (mode: 'create' | 'open') => Promise<string | null>;
+  taskRunner: TaskRunner;
+  emitProgress(event: ProgressEvent): void;
+}
+
+/** Which engines this build wires to the UI. Update as core capabilities land. */
+export const buildCapabilities: Record<Capability, boolean> = {
+  ledger: true,
+  audit: true,
+  users: true,
+  verify: true,
+  demo: false,
+  sync: false,
+  import: false,
+  reconcile: false,
+  withdrawals: false,
+  payouts: false,
+  close: false,
+  reports: false,
+  auditPackage: false,
+};
+
+interface OpenSession {
+  workspace: Workspace;
+  passphrase: string;
+  actor: Actor | null;
+}
+
+type Implementation<K extends HandlerName> = (args: ParsedArgs<K>) => HandlerResult<K> | Promise<HandlerResult<K>>;
+
+export interface HandlerSession {
+  dispatch(name: string, rawArgs: unknown): Promise<ApiResult<unknown>>;
+  /** Closes the open workspace (app quit, window closed). */
+  close(): void;
+}
+
+function summaryOf(workspace: Workspace): WorkspaceSummary {
+  const info = workspace.info();
+  return { path: info.path, companyName: info.companyName, booksStart: info.booksStart, createdAt: info.createdAt };
+}
+
+function userOf(actor: Actor): SessionUser {
+  const granted = (Object.keys(permissions) as Permission[]).filter((permission) => (permissions[permission] as readonly string[]).includes(actor.role));
+  return { userName: actor.userName, role: actor.role, permissions: granted };
+}
+
+function accountLineOf(line: TrialBalanceLine): AccountLine {
+  return {
+    accountCode: line.accountCode,
+    accountName: line.accountName,
+    accountNameZh: line.accountNameZh,
+    kind: line.kind,
+    debitFen: line.debitFen,
+    creditFen: line.creditFen,
+    balanceFen: line.balanceFen,
+  };
+}
+
+function entryOf(entry: StoredEntry, entryNoById: Map<number, string>): LedgerEntry {
+  return {
+    entryNo: entry.entryNo,
+    entryType: entry.entryType,
+    occurredAt: entry.occurredAt,
+    postedAt: entry.postedAt,
+    period: entry.period,
+    source: { resource: entry.source.resource, id: entry.source.id, no: entry.source.no ?? null, version: entry.source.version ?? null },
+    reversesEntryNo: entry.reversesEntryId === null ? null : (entryNoById.get(entry.reversesEntryId) ?? `#${entry.reversesEntryId}`),
+    reversedByEntryNo: entry.reversedByEntryNo,
+    memo: entry.memo,
+    createdBy: entry.createdBy,
+    postings: entry.postings.map((posting) => {
+      const account = accountByCode(posting.accountCode);
+      return {
+        lineNo: posting.lineNo,
+        accountCode: posting.accountCode,
+        accountName: account?.name ?? posting.accountCode,
+        accountNameZh: account?.nameZh ?? posting.accountCode,
+        partyId: posting.partyId,
+        debitFen: posting.debitFen,
+        creditFen: posting.creditFen,
+      };
+    }),
+    pointsMovements: entry.pointsMovements.map((movement) => ({ memberId: movement.memberId, changePoints: movement.changePoints, movementKind: movement.movementKind })),
+  };
+}
+
+/** 'YYYY-MM-DD' inclusive end date -> the exclusive instant after it. */
+function endOfShanghaiDay(date: string): string {
+  return startOfShanghaiDay(addDays(date, 1));
+}
+
+function zodMessage(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** What crosses the bridge on failure: code and message only (details may hold non-plain data). */
+function plainError(error: unknown): ErrorData {
+  const data = toErrorData(error);
+  return { code: data.code, message: data.message };
+}
+
+export function createHandlerSession(services: ShellServices): HandlerSession {
+  let session: OpenSession | null = null;
+  let taskSequence = 0;
+
+  function requireWorkspace(): OpenSession {
+    if (!session) throw new LedgerdeskError('usage', 'no workspace is open');
+    return session;
+  }
+
+  function requireActor(permission: Permission): { open: OpenSession; actor: Actor } {
+    const open = requireWorkspace();
+    if (!open.actor) throw new LedgerdeskError('authentication_failed', 'log in first');
+    requirePermission(open.actor, permission);
+    return { open, actor: open.actor };
+  }
+
+  function sessionState(): SessionState {
+    return { workspace: session ? summaryOf(session.workspace) : null, user: session?.actor ? userOf(session.actor) : null };
+  }
+
+  function closeCurrent(): void {
+    session?.workspace.close();
+    session = null;
+  }
+
+  function adopt(workspace: Workspace, passphrase: string, remember: boolean | undefined): WorkspaceSummary {
+    closeCurrent();
+    session = { workspace, passphrase, actor: null };
+    const summary = summaryOf(workspace);
+    services.recentWorkspaces.touch({ path: summary.path, companyName: summary.companyName, lastOpenedAt: services.clock.now().toISOString() });
+    if (remember && services.passphraseMemory) services.passphraseMemory.remember(summary.path, passphrase);
+    return summary;
+  }
+
+  function recentWorkspaces(): RecentWorkspace[] {
+    return services.recentWorkspaces.list().map((entry) => ({ ...entry, passphraseRemembered: services.passphraseMemory?.has(entry.path) ?? false }));
+  }
+
+  const implementations: { [K in HandlerName]: Implementation<K> } = {
+    appInfo(): AppInfo {
+      return {
+        version: services.appVersion,
+        capabilities: { ...buildCapabilities },
+        recentWorkspaces: recentWorkspaces(),
+        passphraseMemoryAvailable: services.passphraseMemory !== null,
+        fileDialogAvailable: services.chooseWorkspacePath !== undefined,
+        suggestedWorkspacePath: services.suggestedWorkspacePath,
+        today: shanghaiDate(services.clock.now()),
+      };
+    },
+
+    async chooseWorkspacePath(args) {
+      if (!services.chooseWorkspacePath) throw new LedgerdeskError('usage', 'this shell has no file dialog: type the path');
+      return { path: await services.chooseWorkspacePath(args.mode) };
+    },
+
+    createWorkspace(args) {
+      if (existsSync(args.path)) throw new LedgerdeskError('workspace_exists', `${args.path} already exists: open it instead`);
+      mkdirSync(dirname(args.path), { recursive: true });
+      const workspace = createWorkspace({
+        path: args.path,
+        passphrase: args.passphrase,
+        companyName: args.companyName,
+        adminName: args.adminName,
+        adminPassword: args.adminPassword,
+        booksStartDate: args.booksStartDate,
+        clock: services.clock,
+      });
+      return adopt(workspace, args.passphrase, args.rememberPassphrase);
+    },
+
+    openWorkspace(args) {
+      const passphrase = args.passphrase ?? services.passphraseMemory?.recall(args.path) ?? null;
+      if (passphrase === null) throw new LedgerdeskError('wrong_passphrase', 'enter the workspace passphrase (none is remembered for this file)');
+      if (!existsSync(args.path)) throw new LedgerdeskError('workspace_not_found', `no workspace at ${args.path}`);
+      const workspace = openWorkspace({ path: args.path, passphrase, clock: services.clock });
+      return adopt(workspace, passphrase, args.rememberPassphrase);
+    },
+
+    closeWorkspace() {
+      closeCurrent();
+      return sessionState();
+    },
+
+    forgetPassphrase(args) {
+      return { forgotten: services.passphraseMemory?.forget(args.path) ?? false };
+    },
+
+    login(args) {
+      const open = requireWorkspace();
+      const actor = authenticate(open.workspace.sqlite, args.userName, args.password, services.clock.now());
+      open.actor = actor;
+      return userOf(actor);
+    },
+
+    logout() {
+      if (session) session.actor = null;
+      return sessionState();
+    },
+
+    session() {
+      return sessionState();
+    },
+
+    dashboard(args) {
+      const { open } = requireActor('ledger.read');
+      const sqlite = open.workspace.sqlite;
+      const month = args.month ?? shanghaiMonth(services.clock.now());
+      const monthStart = startOfShanghaiDay(`${month}-01`);
+      const monthEnd = startOfShanghaiDay(`${nextMonth(month)}-01`);
+      const before = trialBalance(sqlite, monthStart);
+      const through = trialBalance(sqlite, monthEnd);
+      const beforeByCode = new Map(before.lines.map((line) => [line.accountCode, line]));
+      // The month's movement is the difference of two cumulative trial balances.
+      const monthLines = through.lines
+        .map((line) => {
+          const earlier = beforeByCode.get(line.accountCode);
+          return accountLineOf({
+            ...line,
+            debitFen: (line.debitFen - (earlier?.debitFen ?? 0)) as TrialBalanceLine['debitFen'],
+            creditFen: (line.creditFen - (earlier?.creditFen ?? 0)) as TrialBalanceLine['creditFen'],
+            balanceFen: (line.balanceFen - (earlier?.balanceFen ?? 0)) as TrialBalanceLine['balanceFen'],
+          });
+        })
+        .filter((line) => line.debitFen !== 0 || line.creditFen !== 0);
+      const all = trialBalance(sqlite, null);
+      return {
+        workspace: summaryOf(open.workspace),
+        month,
+        monthLines,
+        monthDebitTotalFen: through.debitTotalFen - before.debitTotalFen,
+        monthCreditTotalFen: through.creditTotalFen - before.creditTotalFen,
+        balances: all.lines.map(accountLineOf),
+        capabilities: { ...buildCapabilities },
+      };
+    },
+
+    ledgerFind(args) {
+      const { open } = requireActor('ledger.read');
+      const entries = traceEntries(open.workspace.sqlite, args.text);
+      const entryNoById = new Map(entries.map((entry) => [entry.id, entry.entryNo]));
+      return { text: args.text.trim(), entries: entries.map((entry) => entryOf(entry, entryNoById)) };
+    },
+
+    trialBalance(args) {
+      const { open } = requireActor('ledger.read');
+      const asOfDate = args.asOfDate ?? null;
+      if (asOfDate !== null && !isCalendarDate(asOfDate)) throw new LedgerdeskError('invalid_input', `${asOfDate} is not a date`);
+      const result = trialBalance(open.workspace.sqlite, asOfDate === null ? null : endOfShanghaiDay(asOfDate));
+      return { asOfDate, lines: result.lines.map(accountLineOf), debitTotalFen: result.debitTotalFen, creditTotalFen: result.creditTotalFen };
+    },
+
+    memberStatement(args) {
+      const { open } = requireActor('ledger.read');
+      if (!isCalendarDate(args.fromDate) || !isCalendarDate(args.toDate)) throw new LedgerdeskError('invalid_input', 'from and to must be calendar dates');
+      if (args.toDate < args.fromDate) throw new LedgerdeskError('invalid_input', 'the end date is before the start date');
+      const statement = memberStatement(open.workspace.sqlite, args.memberId.trim(), args.subLedger, startOfShanghaiDay(args.fromDate), endOfShanghaiDay(args.toDate));
+      return {
+        memberId: statement.memberId,
+        subLedger: statement.subLedger,
+        unit: statement.unit,
+        fromDate: args.fromDate,
+        toDate: args.toDate,
+        opening: statement.opening,
+        lines: statement.lines.map((line) => ({ ...line, source: { ...line.source } })),
+        closing: statement.closing,
+      };
+    },
+
+    listAudit(args) {
+      const { open } = requireActor('ledger.read');
+      const rows = listAudit(open.workspace.sqlite, {
+        userName: args.userName?.trim() || undefined,
+        objectType: args.objectType?.trim() || undefined,
+        objectId: args.objectId?.trim() || undefined,
+        // Stored instants are UTC ISO strings, so Shanghai day bounds are converted the same way.
+        from: args.fromDate ? new Date(startOfShanghaiDay(args.fromDate)).toISOString() : undefined,
+        to: args.toDate ? new Date(endOfShanghaiDay(args.toDate)).toISOString() : undefined,
+        limit: args.limit,
+      });
+      return {
+        items: rows.map((row) => ({ id: row.id, at: row.at, userName: row.userName, action: row.action, objectType: row.objectType, objectId: row.objectId, detail: row.detail, hash: row.hash })),
+      };
+    },
+
+    listUsers() {
+      const { open } = requireActor('ledger.read');
+      return { items: listUsers(open.workspace.sqlite) };
+    },
+
+    addUser(args) {
+      const { open, actor } = requireActor('users.manage');
+      const now = services.clock.now();
+      createUser(open.workspace.sqlite, { name: args.name.trim(), role: args.role, password: args.password }, actor.userName, now);
+      const created = listUsers(open.workspace.sqlite).find((user) => user.name === args.name.trim());
+      if (!created) throw new Error(`user ${args.name} vanished after creation`);
+      return created;
+    },
+
+    async verifyWorkspace() {
+      const { open } = requireActor('ledger.read');
+      taskSequence += 1;
+      const taskId = `verify-${taskSequence}`;
+      try {
+        return await services.taskRunner.run('verify', { path: open.workspace.path, passphrase: open.passphrase }, (label, done, total) =>
+          services.emitProgress({ taskId, label, done, total, finished: false }),
+        );
+      } finally {
+        services.emitProgress({ taskId, label: 'verify', done: 1, total: 1, finished: true });
+      }
+    },
+  };
+
+  return {
+    async dispatch(name, rawArgs) {
+      if (!(handlerNames as readonly string[]).includes(name)) {
+        return { ok: false, error: { code: 'usage', message: `unknown handler "${name}"` } };
+      }
+      const handlerName = name as HandlerName;
+      const parsed = ipcSchemas[handlerName].safeParse(rawArgs ?? {});
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'invalid_input', message: `${handlerName}: ${zodMessage(parsed.error.issues)}` } };
+      }
+      try {
+        const implementation = implementations[handlerName] as Implementation<HandlerName>;
+        const value = await implementation(parsed.data as ParsedArgs<HandlerName>);
+        return { ok: true, value };
+      } catch (error) {
+        return { ok: false, error: plainError(error) };
+      }
+    },
+    close() {
+      closeCurrent();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { memberSubLedgers, roleNames, type HandlerName } from '../api';
+
+/**
+ * Run-time validation of every IPC argument (DESIGN.md section 9): the renderer is untrusted, so
+ * main parses each argument with the schema of its handler before core sees it. Objects are
+ * strict: an unknown key is an error, not silently dropped.
+ */
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
+const calendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a YYYY-MM month');
+const filePath = z.string().min(1).max(4096).refine((text) => !text.includes('\u0000'), 'a path cannot contain NUL');
+const shortText = z.string().max(200);
+const secretText = z.string().min(1).max(1024);
+const empty = z.strictObject({});
+
+export const ipcSchemas = {
+  appInfo: empty,
+  chooseWorkspacePath: z.strictObject({ mode: z.enum(['create', 'open']) }),
+  createWorkspace: z.strictObject({
+    path: filePath,
+    passphrase: secretText,
+    companyName: z.string().min(1).max(200),
+    adminName: z.string().min(1).max(64),
+    adminPassword: secretText,
+    booksStartDate: calendarDate.optional(),
+    rememberPassphrase: z.boolean().optional(),
+  }),
+  openWorkspace: z.strictObject({ path: filePath, passphrase: secretText.optional(), rememberPassphrase: z.boolean().optional() }),
+  closeWorkspace: empty,
+  forgetPassphrase: z.strictObject({ path: filePath }),
+  login: z.strictObject({ userName: z.string().min(1).max(64), password: z.string().max(1024) }),
+  logout: empty,
+  session: empty,
+  dashboard: z.strictObject({ month: calendarMonth.optional() }),
+  ledgerFind: z.strictObject({ text: z.string().min(1).max(200) }),
+  trialBalance: z.strictObject({ asOfDate: calendarDate.nullable().optional() }),
+  memberStatement: z.strictObject({ memberId: z.string().min(1).max(100), subLedger: z.enum(memberSubLedgers), fromDate: calendarDate, toDate: calendarDate }),
+  listAudit: z.strictObject({
+    userName: shortText.optional(),
+    objectType: shortText.optional(),
+    objectId: shortText.optional(),
+    fromDate: calendarDate.optional(),
+    toDate: calendarDate.optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  }),
+  listUsers: empty,
+  addUser: z.strictObject({ name: z.string().min(1).max(64), role: z.enum(roleNames), password: secretText }),
+  verifyWorkspace: empty,
+} as const satisfies Record<HandlerName, z.ZodType>;
+
+// Compile-time: each schema's output is exactly the contract's argument type.
+export type ParsedArgs<K extends HandlerName> = z.output<(typeof ipcSchemas)[K]>;
