@@ -1,0 +1,59 @@
+import { isScaleName, type ScaleName } from './scales';
+
+export type BenchCommand =
+  | { mode: 'run'; scale: ScaleName; outPath: string; dataDir: string | null; only: string[] | null; cpuProfileDir: string | null }
+  | { mode: 'run-one'; scale: ScaleName; operationKey: string; floor: boolean; dataDir: string }
+  | { mode: 'prepare'; scale: ScaleName; artifact: string; dataDir: string }
+  | { mode: 'help' };
+
+export type ParsedArgs = { ok: true; command: BenchCommand } | { ok: false; error: string };
+
+export const usage = `usage: npm run bench [-- --scale tiny|small|full] [--out FILE] [--data-dir DIR] [--only OP,OP] [--cpu-prof-dir DIR]
+  --scale     data sizes (default full: DESIGN.md section 12; small: CI smoke run; tiny: unit smoke)
+  --out       where to write the results (default bench-results.json)
+  --data-dir  keep the generated inputs there and reuse them on the next run (default: a temp dir, removed)
+  --only      measure only these operations (keys below)
+  --cpu-prof-dir  run each measuring child under node --cpu-prof, profiles written there
+internal: --run-one OP [--floor] --data-dir DIR | --prepare ARTIFACT --data-dir DIR`;
+
+const valueFlags = new Set(['--scale', '--out', '--data-dir', '--only', '--run-one', '--prepare', '--cpu-prof-dir']);
+const booleanFlags = new Set(['--floor', '--help']);
+
+export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
+  const values = new Map<string, string>();
+  const booleans = new Set<string>();
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index];
+    const [flag, inline] = argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    if (booleanFlags.has(flag) && inline === undefined) {
+      booleans.add(flag);
+    } else if (valueFlags.has(flag)) {
+      const value = inline ?? argv[(index += 1)];
+      if (value === undefined || value === '') return { ok: false, error: `${flag} needs a value` };
+      if (values.has(flag)) return { ok: false, error: `${flag} given twice` };
+      values.set(flag, value);
+    } else {
+      return { ok: false, error: `unknown argument "${argument}"` };
+    }
+  }
+  if (booleans.has('--help')) return { ok: true, command: { mode: 'help' } };
+  const scale = values.get('--scale') ?? 'full';
+  if (!isScaleName(scale)) return { ok: false, error: `--scale must be tiny, small or full, not "${scale}"` };
+  const dataDir = values.get('--data-dir') ?? null;
+  const runOne = values.get('--run-one');
+  const prepare = values.get('--prepare');
+  if (runOne !== undefined && prepare !== undefined) return { ok: false, error: '--run-one and --prepare exclude each other' };
+  if (runOne !== undefined || prepare !== undefined) {
+    if (dataDir === null) return { ok: false, error: `${runOne !== undefined ? '--run-one' : '--prepare'} needs --data-dir` };
+    if (values.has('--out') || values.has('--only') || values.has('--cpu-prof-dir')) return { ok: false, error: '--out, --only and --cpu-prof-dir apply to a whole run only' };
+    if (runOne !== undefined) return { ok: true, command: { mode: 'run-one', scale, operationKey: runOne, floor: booleans.has('--floor'), dataDir } };
+    if (booleans.has('--floor')) return { ok: false, error: '--floor applies to --run-one only' };
+    return { ok: true, command: { mode: 'prepare', scale, artifact: prepare!, dataDir } };
+  }
+  if (booleans.has('--floor')) return { ok: false, error: '--floor applies to --run-one only' };
+  const only = values.get('--only')?.split(',').map((key) => key.trim()).filter(Boolean) ?? null;
+  return {
+    ok: true,
+    command: { mode: 'run', scale, outPath: values.get('--out') ?? 'bench-results.json', dataDir, only, cpuProfileDir: values.get('--cpu-prof-dir') ?? null },
+  };
+}
