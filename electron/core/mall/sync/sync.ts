@@ -1,0 +1,335 @@
+import { appendAudit } from '../../audit/audit-log';
+import { addDays, shanghaiDate } from '../../calendar/shanghai';
+import { openingBalanceEntry } from '../../ledger/rules';
+import { parseYuanToFen } from '../../money';
+import { readSetting, writeSetting, type Workspace } from '../../workspace';
+import type { MallDailySummary, MallMemberBalance, MallRecordResource, MallSyncedResource } from '../contract/types';
+import { validateMallRecord } from '../contract/validate';
+import { createMallClient, MallRequestError, type MallClient, type MallClientOptions } from './client';
+import { resolveMallConnection } from './connection';
+import { bookingProblem } from './desired';
+import { postIntoOpenMonth, reconcileDocument, workspaceDesiredContext } from './reconcile';
+import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrder, recordRejected, saveCheckpoint, storedVersion, upsertDocument, type Checkpoint } from './store';
+
+/**
+ * Resources in the order they are pulled. Refunds come before orders: a refund of a new order
+ * waits (stored, unbooked) until its order arrives, so the order's completion is booked once,
+ * already net of the refunds approved before it.
+ */
+export const syncOrder: readonly MallSyncedResource[] = ['members', 'topups', 'points', 'commissions', 'withdrawals', 'refunds', 'orders'];
+
+const resourcePaths: Record<MallSyncedResource, string> = {
+  members: '/v1/members',
+  orders: '/v1/orders',
+  refunds: '/v1/refunds',
+  topups: '/v1/topups',
+  points: '/v1/points',
+  commissions: '/v1/commissions',
+  withdrawals: '/v1/withdrawals',
+};
+
+export const OPENING_SETTING = 'mall.opening';
+const pageSizeDefault = 1000;
+const summaryDaysPerRequestMax = 366;
+
+export interface SyncProgress {
+  phase: 'opening' | 'resource' | 'summaries' | 'done';
+  resource: MallSyncedResource | null;
+  /** Records received for this resource so far in this sync. */
+  fetched: number;
+  entriesPosted: number;
+}
+
+export interface SyncOptions {
+  /** Default: the remembered connection. */
+  url?: string;
+  token?: string;
+  actorName: string;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+  pageSize?: number;
+  /** Client tuning (timeouts, retries, an instant sleep for tests). */
+  client?: Omit<MallClientOptions, 'url' | 'token' | 'signal'>;
+}
+
+export interface RejectedRecordSummary {
+  resource: string;
+  id: string;
+  reason: string;
+}
+
+export interface SyncResult {
+  fetched: Record<MallSyncedResource, number>;
+  entries_posted: number;
+  rejected: RejectedRecordSummary[];
+  /** The opening entry number when this sync loaded the opening balances. */
+  opening_entry: string | null;
+  daily_summaries: number;
+}
+
+interface SyncState {
+  workspace: Workspace;
+  client: MallClient;
+  options: SyncOptions;
+  booksStart: string;
+  result: SyncResult;
+}
+
+type RawRecord = Record<string, unknown>;
+
+function instantMs(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const ms = new Date(text).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function later(current: string | null, candidate: unknown): string | null {
+  const candidateMs = instantMs(candidate);
+  if (candidateMs === null) return current;
+  if (current === null || candidateMs > (instantMs(current) ?? 0)) return candidate as string;
+  return current;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('sync aborted');
+}
+
+interface Page {
+  data: unknown[];
+  next_cursor: string | null;
+}
+
+function asPage(body: unknown, path: string): Page {
+  const page = body as Page | null;
+  if (!page || typeof page !== 'object' || !Array.isArray(page.data) || !(page.next_cursor === null || typeof page.next_cursor === 'string')) {
+    throw new MallRequestError('mall_unavailable', `the mall answered ${path} with something that is not a page ({data, next_cursor})`, 200, null);
+  }
+  return page;
+}
+
+function reject(state: SyncState, resource: MallRecordResource, raw: unknown, reason: string): void {
+  const record = (raw && typeof raw === 'object' ? raw : {}) as RawRecord;
+  const idField = resource === 'member_balances' ? record.member_id : resource === 'daily_summaries' ? record.date : record.id;
+  const id = typeof idField === 'string' ? idField : '(no id)';
+  const version = Number.isSafeInteger(record.version) ? (record.version as number) : null;
+  const isNew = recordRejected(state.workspace.sqlite, resource, id, version, reason, JSON.stringify(raw) ?? 'null', state.workspace.clock.now());
+  if (isNew) state.result.rejected.push({ resource, id, reason });
+}
+
+/** Stores one page's records, books what changed and moves the checkpoint: one transaction. */
+function applyPage(state: SyncState, resource: MallSyncedResource, records: unknown[], checkpoint: Checkpoint, passComplete: boolean): void {
+  const { workspace } = state;
+  const sqlite = workspace.sqlite;
+  const now = workspace.clock.now();
+  const context = workspace.postingContext(state.options.actorName);
+  const desiredContext = workspaceDesiredContext(sqlite, state.booksStart);
+  sqlite.transaction(() => {
+    const affected = new Map<string, { resource: MallSyncedResource; record: RawRecord & { id: string; version: number; updated_at: string }; knownNew: boolean }>();
+    for (const raw of records) {
+      state.result.fetched[resource] += 1;
+      checkpoint.highWater = later(checkpoint.highWater, (raw as RawRecord | null)?.updated_at);
+      const check = validateMallRecord(resource, raw);
+      if (!check.ok) {
+        reject(state, resource, raw, check.reason);
+        continue;
+      }
+      const record = raw as RawRecord & { id: string; version: number; updated_at: string };
+      const stored = storedVersion(sqlite, resource, record.id);
+      // (id, version) idempotency: the same version is a no-op, an older one is stale.
+      if (stored !== null && stored >= record.version) continue;
+      const problem = bookingProblem(resource, record);
+      if (problem !== null) {
+        reject(state, resource, raw, problem);
+        continue;
+      }
+      upsertDocument(sqlite, resource, record, JSON.stringify(record), now);
+      affected.set(`${resource}:${record.id}`, { resource, record, knownNew: stored === null });
+      // Documents whose entries depend on this one are brought up to date with it.
+      if (resource === 'orders') {
+        for (const refund of loadRefundsOfOrder(sqlite, record.id)) {
+          affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as RawRecord & typeof record, knownNew: false });
+        }
+      } else if (resource === 'refunds') {
+        const order = loadDocumentBody<RawRecord & typeof record>(sqlite, 'orders', String(record.order_id));
+        if (order) affected.set(`orders:${order.id}`, { resource: 'orders', record: order, knownNew: false });
+      }
+    }
+    for (const item of affected.values()) {
+      state.result.entries_posted += reconcileDocument(context, item.resource, item.record, desiredContext, { knownNew: item.knownNew });
+    }
+    // A complete pass: the next one starts at the latest updated_at seen (inclusive).
+    if (passComplete && checkpoint.highWater !== null) checkpoint.updatedSince = checkpoint.highWater;
+    saveCheckpoint(sqlite, checkpoint, now);
+  })();
+}
+
+/** One resource, page by page from its checkpoint; the next page is fetched while this one is booked. */
+async function pullResource(state: SyncState, resource: MallSyncedResource): Promise<void> {
+  const path = resourcePaths[resource];
+  const limit = state.options.pageSize ?? pageSizeDefault;
+  const checkpoint = loadCheckpoint(state.workspace.sqlite, resource);
+  const fetchPage = (cursor: string | null) =>
+    state.client.getJson(path, cursor ? { cursor, limit } : { updated_since: checkpoint.updatedSince, limit }).then((body) => asPage(body, path));
+  let cursorRestarted = false;
+  let pending = fetchPage(checkpoint.cursor);
+  for (;;) {
+    throwIfAborted(state.options.signal);
+    let page: Page;
+    try {
+      page = await pending;
+    } catch (error) {
+      // A cursor the mall no longer accepts: the pass restarts from its updated_since (re-reading is a no-op).
+      if (!cursorRestarted && error instanceof MallRequestError && error.status === 422 && error.mallCode === 'invalid_cursor') {
+        cursorRestarted = true;
+        checkpoint.cursor = null;
+        pending = fetchPage(null);
+        continue;
+      }
+      throw error;
+    }
+    const nextCursor = page.next_cursor;
+    if (nextCursor !== null) {
+      pending = fetchPage(nextCursor);
+      pending.catch(() => undefined); // handled when awaited
+    }
+    const before = { ...checkpoint };
+    checkpoint.cursor = nextCursor;
+    try {
+      applyPage(state, resource, page.data, checkpoint, nextCursor === null);
+    } catch (error) {
+      Object.assign(checkpoint, before);
+      throw error;
+    }
+    if (nextCursor === null) break;
+    state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
+  }
+  state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
+}
+
+function memberBalanceFen(text: string) {
+  const parsed = parseYuanToFen(text);
+  if (!parsed.ok) throw new Error(`member balance passed the contract check but is not money: ${parsed.error}`);
+  return parsed.value;
+}
+
+/** The first sync books every member's balances at the books start as one opening entry. */
+async function loadOpeningBalances(state: SyncState): Promise<void> {
+  const sqlite = state.workspace.sqlite;
+  if (readSetting<unknown>(sqlite, OPENING_SETTING, null) !== null) return;
+  state.options.onProgress?.({ phase: 'opening', resource: null, fetched: 0, entriesPosted: state.result.entries_posted });
+  const valid: MallMemberBalance[] = [];
+  const invalid: { raw: unknown; reason: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    throwIfAborted(state.options.signal);
+    const body = await state.client.getJson('/v1/member-balances', { as_of: state.booksStart, cursor, limit: state.options.pageSize ?? pageSizeDefault });
+    const page = asPage(body, '/v1/member-balances');
+    for (const raw of page.data) {
+      const check = validateMallRecord('member_balances', raw);
+      if (check.ok) valid.push(raw as MallMemberBalance);
+      else invalid.push({ raw, reason: check.reason });
+    }
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  const now = state.workspace.clock.now();
+  sqlite.transaction(() => {
+    for (const item of invalid) reject(state, 'member_balances', item.raw, item.reason);
+    const spec = openingBalanceEntry(
+      state.booksStart,
+      valid.map((balance) => ({
+        memberId: balance.member_id,
+        storedValueFen: memberBalanceFen(balance.stored_value),
+        balanceFen: memberBalanceFen(balance.balance),
+        commissionFen: memberBalanceFen(balance.commission),
+        points: balance.points,
+      })),
+    );
+    const posted = spec ? postIntoOpenMonth(state.workspace.postingContext(state.options.actorName), spec) : null;
+    if (posted) state.result.entries_posted += 1;
+    state.result.opening_entry = posted?.entryNo ?? null;
+    writeSetting(sqlite, OPENING_SETTING, { as_of: state.booksStart, entry_no: posted?.entryNo ?? null, members: valid.length }, state.options.actorName, now);
+  })();
+}
+
+/** The mall's daily totals for every date from the books start to the latest synced change. */
+async function loadDailySummaries(state: SyncState): Promise<void> {
+  const sqlite = state.workspace.sqlite;
+  const latest = sqlite.prepare(`SELECT high_water FROM mall_checkpoints WHERE high_water IS NOT NULL`).all() as { high_water: string }[];
+  let highWater: string | null = null;
+  for (const row of latest) highWater = later(highWater, row.high_water);
+  if (highWater === null) return;
+  const from = shanghaiDate(state.booksStart);
+  const to = shanghaiDate(highWater);
+  if (to < from) return;
+  state.options.onProgress?.({ phase: 'summaries', resource: null, fetched: 0, entriesPosted: state.result.entries_posted });
+  const summaries: MallDailySummary[] = [];
+  const invalid: { raw: unknown; reason: string }[] = [];
+  for (let chunkFrom = from; chunkFrom <= to; chunkFrom = addDays(chunkFrom, summaryDaysPerRequestMax)) {
+    const chunkTo = addDays(chunkFrom, summaryDaysPerRequestMax - 1) < to ? addDays(chunkFrom, summaryDaysPerRequestMax - 1) : to;
+    const body = (await state.client.getJson('/v1/daily-summaries', { from: chunkFrom, to: chunkTo })) as { data?: unknown };
+    if (!body || !Array.isArray(body.data)) throw new MallRequestError('mall_unavailable', 'the mall answered /v1/daily-summaries without a data list', 200, null);
+    for (const raw of body.data) {
+      const check = validateMallRecord('daily_summaries', raw);
+      if (check.ok) summaries.push(raw as MallDailySummary);
+      else invalid.push({ raw, reason: check.reason });
+    }
+  }
+  const now = state.workspace.clock.now().toISOString();
+  const upsert = sqlite.prepare(
+    `INSERT INTO mall_daily_summaries (date, gmv_fen, order_count, paid_amount_fen, refund_amount_fen, refund_count, topup_amount_fen, fetched_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(date) DO UPDATE SET gmv_fen = excluded.gmv_fen, order_count = excluded.order_count,
+       paid_amount_fen = excluded.paid_amount_fen, refund_amount_fen = excluded.refund_amount_fen, refund_count = excluded.refund_count,
+       topup_amount_fen = excluded.topup_amount_fen, fetched_at = excluded.fetched_at`,
+  );
+  sqlite.transaction(() => {
+    for (const item of invalid) reject(state, 'daily_summaries', item.raw, item.reason);
+    for (const summary of summaries) {
+      upsert.run(
+        summary.date,
+        memberBalanceFen(summary.gmv),
+        summary.order_count,
+        memberBalanceFen(summary.paid_amount),
+        memberBalanceFen(summary.refund_amount),
+        summary.refund_count,
+        memberBalanceFen(summary.topup_amount),
+        now,
+      );
+    }
+  })();
+  state.result.daily_summaries = summaries.length;
+}
+
+/**
+ * Pulls the mall incrementally and books every synced document. Each page is one transaction
+ * (its documents, their entries and the checkpoint), so a crash or a kill at any instant resumes
+ * with nothing lost or doubled. Throws MallRequestError (mall_unauthorized / mall_unavailable).
+ */
+export async function syncFromMall(workspace: Workspace, options: SyncOptions): Promise<SyncResult> {
+  const connection = resolveMallConnection(workspace, { url: options.url, token: options.token });
+  const client = createMallClient({ ...options.client, url: connection.url, token: connection.token, signal: options.signal });
+  const booksStart = workspace.info().booksStart;
+  const result: SyncResult = {
+    fetched: { orders: 0, refunds: 0, topups: 0, points: 0, commissions: 0, withdrawals: 0, members: 0 },
+    entries_posted: 0,
+    rejected: [],
+    opening_entry: null,
+    daily_summaries: 0,
+  };
+  const state: SyncState = { workspace, client, options, booksStart, result };
+  await loadOpeningBalances(state);
+  for (const resource of syncOrder) await pullResource(state, resource);
+  await loadDailySummaries(state);
+  appendAudit(
+    workspace.sqlite,
+    {
+      userName: options.actorName,
+      action: 'mall.sync',
+      objectType: 'mall',
+      objectId: connection.url,
+      detail: { fetched: result.fetched, entries_posted: result.entries_posted, rejected: result.rejected.length, opening_entry: result.opening_entry },
+    },
+    workspace.clock.now(),
+  );
+  options.onProgress?.({ phase: 'done', resource: null, fetched: 0, entriesPosted: result.entries_posted });
+  return result;
+}
