@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
+import { memberStatement, trialBalance } from '../ledger/queries';
+import { balanceChangeCount, balanceChanges, payoutDetailCount, payoutDetails, refundDetailCount, refundDetails, transactionDetailCount, transactionDetails } from './details';
+import { discrepancyRows } from './discrepancies';
+import { dateRangePeriod, monthPeriod } from './period';
+import { expectedOctober, insertChannelRefundRow, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
+
+let temp: TempWorkspace | undefined;
+afterEach(() => {
+  temp?.cleanup();
+  temp = undefined;
+});
+
+function workspaceWithLedger() {
+  temp = createTempWorkspace();
+  postReportTestLedger(temp.workspace.postingContext('admin'));
+  return temp.workspace;
+}
+
+const october = monthPeriod(REPORT_TEST_MONTH);
+
+describe('transaction details', () => {
+  it('lists every posting of the period with its source; totals equal the trial balance movement', () => {
+    const workspace = workspaceWithLedger();
+    const rows = [...transactionDetails(workspace.sqlite, october)];
+    const before = trialBalance(workspace.sqlite, october.from);
+    const after = trialBalance(workspace.sqlite, october.to);
+    const debitTotal = rows.reduce((sum, row) => sum + row.debitFen, 0);
+    const creditTotal = rows.reduce((sum, row) => sum + row.creditFen, 0);
+    expect(debitTotal).toBe(after.debitTotalFen - before.debitTotalFen);
+    expect(creditTotal).toBe(debitTotal);
+    expect(rows).toHaveLength(transactionDetailCount(workspace.sqlite, october));
+    const reversal = rows.find((row) => row.entryType === 'reversal');
+    expect(reversal).toMatchObject({ sourceResource: 'orders', sourceNo: 'SO202610200001', reversesEntryNo: expect.stringMatching(/^LD202610-/) });
+    const topup = rows.find((row) => row.entryType === 'topup');
+    expect(topup).toMatchObject({ sourceNo: 'TU202610010001', accountNameZh: '微信支付待清算', occurredAt: '2026-09-30T21:00:00.000Z' });
+    // Sorted by business time.
+    const times = rows.map((row) => row.occurredAt);
+    expect([...times].sort()).toEqual(times);
+  });
+
+  it('is lazy: the query runs when iterated, not when the report is created', () => {
+    temp = createTempWorkspace();
+    const iterable = transactionDetails(temp.workspace.sqlite, october);
+    postReportTestLedger(temp.workspace.postingContext('admin'));
+    expect([...iterable].length).toBe(transactionDetailCount(temp.workspace.sqlite, october));
+    expect(transactionDetailCount(temp.workspace.sqlite, october)).toBeGreaterThan(0);
+    expect([...transactionDetails(temp.workspace.sqlite, dateRangePeriod('2027-01-01', '2027-01-31'))]).toEqual([]);
+  });
+});
+
+describe('refund details', () => {
+  it('shows each refund entry with its order, channel, split and clearing state', () => {
+    const workspace = workspaceWithLedger();
+    workspace.sqlite
+      .prepare(`INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at) VALUES (?, ?, 1, ?, ?, ?, ?, NULL, ?, ?)`)
+      .run('refunds', 'r2', '2026-10-09T01:00:00Z', 'RF202610080001', 'm2', 'o2', JSON.stringify({ order_no: 'SO202610070001', channel: 'alipay' }), '2026-10-09T02:00:00Z');
+    const rows = [...refundDetails(workspace.sqlite, october)];
+    expect(rows).toHaveLength(expectedOctober.refundRowCount);
+    expect(rows).toHaveLength(refundDetailCount(workspace.sqlite, october));
+    expect(rows[0]).toMatchObject({ entryType: 'refund_approved', refundNo: 'RF202610080001', orderNo: 'SO202610070001', amountFen: 7000, clearingState: 'pending' });
+    expect(rows[1]).toMatchObject({
+      entryType: 'refund_succeeded',
+      channel: 'alipay',
+      amountFen: 7000,
+      channelAmountFen: 5000,
+      balanceAmountFen: 2000,
+      storedValueAmountFen: 0,
+      channelRecordedFen: null,
+      clearingState: 'awaiting_channel',
+      clearingStateZh: '待渠道确认',
+    });
+    // Without a synced document the order is unknown; the approval of a completed order's refund.
+    expect(rows[2]).toMatchObject({ entryType: 'refund_approved', refundNo: 'RF202610310001', orderNo: null, amountFen: 1000 });
+
+    insertChannelRefundRow(workspace.sqlite, 'RF202610080001', 5000, 'alipay');
+    expect([...refundDetails(workspace.sqlite, october)][1]).toMatchObject({ channelRecordedFen: 5000, clearingState: 'cleared', clearingStateZh: '已清算' });
+  });
+
+  it('flags a channel refund row with a different amount, and a refund that needs no channel', () => {
+    const workspace = workspaceWithLedger();
+    insertChannelRefundRow(workspace.sqlite, 'RF202610310001', 900, 'wechat');
+    const november = [...refundDetails(workspace.sqlite, monthPeriod('2026-11'))];
+    expect(november).toHaveLength(1);
+    expect(november[0]).toMatchObject({ channel: 'wechat', channelAmountFen: 1000, channelRecordedFen: 900, clearingState: 'amount_mismatch' });
+  });
+});
+
+describe('balance-change ledger', () => {
+  it('agrees with memberStatement for every member and sub-ledger, opening row first', () => {
+    const workspace = workspaceWithLedger();
+    for (const subLedger of ['stored_value', 'balance', 'points'] as const) {
+      const rows = [...balanceChanges(workspace.sqlite, subLedger, october)];
+      expect(rows).toHaveLength(balanceChangeCount(workspace.sqlite, subLedger, october));
+      const members = [...new Set(rows.map((row) => row.memberId))];
+      expect(members.length).toBeGreaterThan(0);
+      for (const memberId of members) {
+        const statement = memberStatement(workspace.sqlite, memberId, subLedger, october.from, october.to);
+        const memberRows = rows.filter((row) => row.memberId === memberId);
+        expect(memberRows[0]).toMatchObject({ entryType: 'opening', change: null, balanceAfter: statement.opening });
+        expect(memberRows.slice(1).map((row) => [row.entryNo, row.change, row.balanceAfter])).toEqual(
+          statement.lines.map((line) => [line.entryNo, line.change, line.runningBalance]),
+        );
+      }
+    }
+    const points = [...balanceChanges(workspace.sqlite, 'points', october)];
+    expect(points.map((row) => [row.entryType, row.change, row.balanceAfter])).toEqual([
+      ['opening', null, 0],
+      ['opening_balance', 1000, 1000],
+      ['points_deduction', -500, 500],
+      ['points_movement', 100, 600],
+    ]);
+  });
+
+  it('carries the opening balance into the next period', () => {
+    const workspace = workspaceWithLedger();
+    const november = [...balanceChanges(workspace.sqlite, 'stored_value', monthPeriod('2026-11'))];
+    // No stored-value movement in November: nobody is listed.
+    expect(november).toEqual([]);
+    const balanceNovember = [...balanceChanges(workspace.sqlite, 'balance', dateRangePeriod('2026-10-16', '2026-11-30'))];
+    expect(balanceNovember).toEqual([]);
+    const fromMid = [...balanceChanges(workspace.sqlite, 'balance', dateRangePeriod('2026-10-09', '2026-10-31'))];
+    expect(fromMid.map((row) => [row.entryType, row.change, row.balanceAfter])).toEqual([
+      ['opening', null, 18000],
+      ['refund_succeeded', 2000, 20000],
+      ['withdrawal_approved', -10000, 10000],
+    ]);
+  });
+});
+
+describe('payout details', () => {
+  it('lists settlements, withdrawals and their payments with gross, fee and net', () => {
+    const workspace = workspaceWithLedger();
+    const rows = [...payoutDetails(workspace.sqlite, october)];
+    expect(rows).toHaveLength(expectedOctober.payoutRowCount);
+    expect(rows).toHaveLength(payoutDetailCount(workspace.sqlite, october));
+    expect(rows.map((row) => [row.entryType, row.partyId, row.amountFen, row.feeFen, row.netFen, row.paidFromAccount])).toEqual([
+      ['commission_payout', 'd1', 990, 0, 990, null],
+      ['payout_paid', 'd1', 990, 0, 990, '1121'],
+      ['withdrawal_approved', 'm2', 10000, 60, 9940, null],
+      ['withdrawal_paid', 'm2', 9940, 0, 9940, '1002'],
+      ['withdrawal_approved', 'd1', 2000, 0, 2000, null],
+    ]);
+  });
+});
+
+describe('discrepancy list', () => {
+  it('is null until reconciliation has created its table', () => {
+    const workspace = workspaceWithLedger();
+    expect(discrepancyRows(workspace.sqlite, '2026-10-01', '2026-11-01')).toBeNull();
+    workspace.sqlite.exec(`CREATE TABLE discrepancies (id INTEGER PRIMARY KEY, category TEXT NOT NULL, order_no TEXT, difference_fen INTEGER, business_date TEXT, status TEXT NOT NULL)`);
+    workspace.sqlite.prepare(`INSERT INTO discrepancies (category, order_no, difference_fen, business_date, status) VALUES ('amount_mismatch', 'SO1', -300, '2026-10-03', 'open')`).run();
+    const rows = [...discrepancyRows(workspace.sqlite, '2026-10-01', '2026-11-01')!];
+    expect(rows).toEqual([
+      { id: '1', category: 'amount_mismatch', channel: null, orderNo: 'SO1', refundNo: null, channelTradeNo: null, mallAmountFen: null, channelAmountFen: null, differenceFen: -300, businessDate: '2026-10-03', status: 'open' },
+    ]);
+  });
+});

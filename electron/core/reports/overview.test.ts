@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
+import { allAccounts } from '../ledger/accounts';
+import { trialBalance } from '../ledger/queries';
+import { LedgerdeskError } from '../errors';
+import { monthlyOverview } from './overview';
+import { overviewToJson } from './overview-json';
+import { monthPeriod } from './period';
+import { expectedOctober, insertMallSummariesForOctober, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
+
+let temp: TempWorkspace | undefined;
+afterEach(() => {
+  temp?.cleanup();
+  temp = undefined;
+});
+
+function workspaceWithLedger(): TempWorkspace {
+  temp = createTempWorkspace();
+  postReportTestLedger(temp.workspace.postingContext('admin'));
+  return temp;
+}
+
+describe('monthlyOverview on a hand-computed ledger', () => {
+  it('gives the hand-computed figures', () => {
+    const { workspace } = workspaceWithLedger();
+    const overview = monthlyOverview(workspace, REPORT_TEST_MONTH);
+    const { booksGmvByDay, booksGmvFen, mallGmvFen, refundRowCount, payoutRowCount, ...figures } = expectedOctober;
+    void mallGmvFen;
+    void refundRowCount;
+    void payoutRowCount;
+    expect(overview).toMatchObject(figures);
+    expect(overview.gmv.booksGmvFen).toBe(booksGmvFen);
+    const nonZeroDays = Object.fromEntries(overview.gmv.days.filter((day) => day.booksGmvFen !== 0).map((day) => [day.date, day.booksGmvFen]));
+    expect(nonZeroDays).toEqual(booksGmvByDay);
+    // No summaries fetched: the mall's GMV is unknown, not zero.
+    expect(overview.gmv.mallGmvFen).toBeNull();
+    expect(overview.gmv.matches).toBe(false);
+    expect(overview.discrepancies).toEqual({ available: false, note: 'reconciliation not run' });
+  });
+
+  it('ties to the trial balance: the month movement of every account equals the figures', () => {
+    const { workspace } = workspaceWithLedger();
+    const overview = monthlyOverview(workspace, REPORT_TEST_MONTH);
+    const period = monthPeriod(REPORT_TEST_MONTH);
+    const before = new Map(trialBalance(workspace.sqlite, period.from).lines.map((line) => [line.accountCode, line]));
+    const after = new Map(trialBalance(workspace.sqlite, period.to).lines.map((line) => [line.accountCode, line]));
+    const movementOf = (code: string) => ({
+      debit: after.get(code)!.debitFen - before.get(code)!.debitFen,
+      credit: after.get(code)!.creditFen - before.get(code)!.creditFen,
+    });
+    for (const line of overview.accountMovements) {
+      const movement = movementOf(line.accountCode);
+      expect({ code: line.accountCode, debit: line.debitFen, credit: line.creditFen }).toEqual({ code: line.accountCode, ...movement });
+    }
+    const netCredit = (code: string) => movementOf(code).credit - movementOf(code).debit;
+    const netDebit = (code: string) => -netCredit(code);
+    expect(overview.revenueFen).toBe(netCredit('6001'));
+    expect(overview.returnsFen).toBe(netDebit('6002'));
+    expect(overview.otherIncomeFen).toBe(netCredit('6051'));
+    expect(overview.costOfGoodsFen).toBe(netDebit('6401'));
+    expect(overview.channelFeesFen).toBe(netDebit('6601'));
+    expect(overview.commissionExpenseFen).toBe(netDebit('6602'));
+    expect(overview.pointsCostFen).toBe(netDebit('6603'));
+    expect(overview.storedValueBonusFen).toBe(netDebit('6604'));
+    const profitFromTrialBalance = allAccounts.reduce((sum, account) => {
+      if (account.kind === 'income') return sum + netCredit(account.code);
+      if (account.kind === 'expense' || account.kind === 'contra_income') return sum - netDebit(account.code);
+      return sum;
+    }, 0);
+    expect(overview.netProfitFen).toBe(profitFromTrialBalance);
+    // Stored value closes where the trial balance says 2202 stands at the month end.
+    expect(overview.storedValue.closingFen).toBe(after.get('2202')!.balanceFen);
+    expect(overview.storedValue.openingFen).toBe(before.get('2202')!.balanceFen);
+  });
+
+  it('puts a refund paid at 00:10 on 1 November (31 October in UTC) into November', () => {
+    const { workspace } = workspaceWithLedger();
+    const november = monthlyOverview(workspace, '2026-11');
+    expect(november.refundsPaidFen).toBe(1000);
+    expect(november.revenueFen).toBe(0);
+    expect(november.storedValue.openingFen).toBe(expectedOctober.storedValue.closingFen);
+    expect(november.netProfitSeries.map((point) => point.netProfitFen)).toEqual([0, 0, 2980, 9950, -403, 0]);
+  });
+
+  it('cross-checks GMV per day against the mall summaries and names the day that differs', () => {
+    const { workspace } = workspaceWithLedger();
+    insertMallSummariesForOctober(workspace.sqlite, '2026-11-01T00:00:00.000Z');
+    const gmv = monthlyOverview(workspace, REPORT_TEST_MONTH).gmv;
+    expect(gmv.mallGmvFen).toBe(expectedOctober.mallGmvFen);
+    expect(gmv.differenceFen).toBe(-100);
+    expect(gmv.daysWithSummary).toBe(31);
+    expect(gmv.days.filter((day) => day.differenceFen !== 0)).toEqual([{ date: '2026-10-07', booksGmvFen: 7000, mallGmvFen: 7100, differenceFen: -100 }]);
+    expect(gmv.matches).toBe(false);
+  });
+
+  it('reports an empty month as zeros, and a malformed month as invalid input', () => {
+    temp = createTempWorkspace();
+    const overview = monthlyOverview(temp.workspace, '2026-10');
+    expect(overview.netProfitFen).toBe(0);
+    expect(overview.gmv.booksGmvFen).toBe(0);
+    expect(overview.netProfitSeries).toHaveLength(6);
+    for (const bad of ['2026-13', '2026-1', '202610', '']) {
+      expect(() => monthlyOverview(temp!.workspace, bad)).toThrow(LedgerdeskError);
+    }
+  });
+
+  it('shapes JSON amounts as decimal strings', () => {
+    const { workspace } = workspaceWithLedger();
+    insertMallSummariesForOctober(workspace.sqlite, '2026-11-01T00:00:00.000Z');
+    const json = overviewToJson(monthlyOverview(workspace, REPORT_TEST_MONTH));
+    expect(json).toMatchObject({
+      month: '2026-10',
+      revenue: '130.00',
+      returns: '10.00',
+      refunds: '70.00',
+      channel_fees: '0.73',
+      commission_payouts: '29.90',
+      points_cost: '5.00',
+      net_profit: '-4.03',
+      gmv: '211.00',
+      books_gmv: '210.00',
+      gmv_difference: '-1.00',
+    });
+  });
+});
+
+describe('discrepancy summary', () => {
+  it('reads the reconciliation table when it exists', () => {
+    const { workspace } = workspaceWithLedger();
+    // The shape reconciliation is expected to create (DESIGN.md section 10 field names).
+    workspace.sqlite.exec(`CREATE TABLE discrepancies (id INTEGER PRIMARY KEY, category TEXT NOT NULL, channel TEXT, order_no TEXT, refund_no TEXT,
+      channel_trade_no TEXT, mall_amount_fen INTEGER, channel_amount_fen INTEGER, difference_fen INTEGER, business_date TEXT, status TEXT NOT NULL)`);
+    const insert = workspace.sqlite.prepare(`INSERT INTO discrepancies (category, order_no, difference_fen, business_date, status) VALUES (?, ?, ?, ?, ?)`);
+    insert.run('amount_mismatch', 'SO1', -300, '2026-10-03', 'open');
+    insert.run('missing_in_channel', 'SO2', 500, '2026-10-04', 'open');
+    insert.run('amount_mismatch', 'SO3', 200, '2026-10-05', 'resolved');
+    insert.run('amount_mismatch', 'SO4', 900, '2026-11-01', 'open');
+    const summary = monthlyOverview(workspace, REPORT_TEST_MONTH).discrepancies;
+    expect(summary).toEqual({
+      available: true,
+      openCount: 2,
+      resolvedCount: 1,
+      openDifferenceFen: 800,
+      byCategory: [
+        { category: 'amount_mismatch', openCount: 1, resolvedCount: 1, openDifferenceFen: 300 },
+        { category: 'missing_in_channel', openCount: 1, resolvedCount: 0, openDifferenceFen: 500 },
+      ],
+    });
+  });
+});
