@@ -17,14 +17,22 @@ export interface AuditRow extends AuditEvent {
 }
 
 /** Secrets never reach the log: keys whose names look secret are redacted before hashing. */
-const secretKeyPattern = /pass(word|phrase)?|secret|token|private|key_pem|p12/i;
+const secretKeyPattern = /pass(word|phrase)?|secret|token|private|key_?pem|p12|pfx|api_?v?3?_?key|merchant_?key|credential|authorization|cookie|session_?id/i;
+/** Values that are secrets whatever their key is called (PEM private keys, bearer tokens). */
+const secretValuePattern = /-----BEGIN [A-Z ]*PRIVATE KEY-----|^Bearer\s+\S{8,}/;
+const REDACTED = '[redacted]';
+
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return secretValuePattern.test(value) ? REDACTED : value;
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value && typeof value === 'object') return redactSecrets(value as Record<string, unknown>);
+  return value;
+}
 
 export function redactSecrets(detail: Record<string, unknown>): Record<string, unknown> {
   const redacted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(detail)) {
-    if (secretKeyPattern.test(key)) redacted[key] = '[redacted]';
-    else if (value && typeof value === 'object' && !Array.isArray(value)) redacted[key] = redactSecrets(value as Record<string, unknown>);
-    else redacted[key] = value;
+    redacted[key] = secretKeyPattern.test(key) ? REDACTED : redactValue(value);
   }
   return redacted;
 }
@@ -62,10 +70,17 @@ export interface AuditQuery {
   userName?: string;
   objectType?: string;
   objectId?: string;
+  /** Exact action ('login.failed') or, ending in '.', every action under it ('withdrawal.'). */
+  action?: string;
+  /** ISO instants: from inclusive, to exclusive. */
   from?: string;
   to?: string;
+  /** Paging backwards through the log: only rows with a smaller id (newest first). */
+  beforeId?: number;
   limit?: number;
 }
+
+export const AUDIT_PAGE_ROW_COUNT_MAX = 5000;
 
 export function listAudit(sqlite: SqliteDatabase, query: AuditQuery = {}): AuditRow[] {
   const conditions: string[] = [];
@@ -82,6 +97,20 @@ export function listAudit(sqlite: SqliteDatabase, query: AuditQuery = {}): Audit
     conditions.push('object_id = ?');
     parameters.push(query.objectId);
   }
+  if (query.action) {
+    if (query.action.endsWith('.')) {
+      // Prefix match without LIKE wildcards: '_' and '%' in action names stay literal.
+      conditions.push('substr(action, 1, ?) = ?');
+      parameters.push(query.action.length, query.action);
+    } else {
+      conditions.push('action = ?');
+      parameters.push(query.action);
+    }
+  }
+  if (query.beforeId !== undefined) {
+    conditions.push('id < ?');
+    parameters.push(query.beforeId);
+  }
   if (query.from) {
     conditions.push('at >= ?');
     parameters.push(query.from);
@@ -95,7 +124,7 @@ export function listAudit(sqlite: SqliteDatabase, query: AuditQuery = {}): Audit
       `SELECT id, at, user_name, action, object_type, object_id, detail_json, previous_hash, hash FROM audit_log
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
     )
-    .all(...parameters, query.limit ?? 500) as Record<string, string | number | null>[];
+    .all(...parameters, Math.min(Math.max(1, query.limit ?? 500), AUDIT_PAGE_ROW_COUNT_MAX)) as Record<string, string | number | null>[];
   return rows.map((row) => ({
     id: Number(row.id),
     at: String(row.at),
@@ -107,4 +136,11 @@ export function listAudit(sqlite: SqliteDatabase, query: AuditQuery = {}): Audit
     previousHash: String(row.previous_hash),
     hash: String(row.hash),
   }));
+}
+
+/** The newest row of the chain: recording it elsewhere (a backup, an audit package) anchors the log's length. */
+export function auditHead(sqlite: SqliteDatabase): { rowCount: number; lastId: number | null; hash: string } {
+  const last = sqlite.prepare(`SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).get() as { id: number; hash: string } | undefined;
+  const rowCount = (sqlite.prepare(`SELECT count(*) AS n FROM audit_log`).get() as { n: number }).n;
+  return { rowCount, lastId: last?.id ?? null, hash: last?.hash ?? GENESIS_HASH };
 }

@@ -53,9 +53,11 @@ interface UserRow {
 
 /** Checks a password; repeated failures lock the account for a while. Every attempt is audited. */
 export function authenticate(sqlite: SqliteDatabase, name: string, password: string, now: Date): Actor {
+  // A read-only workspace (an auditor copy, a verify run) cannot record attempts; it still checks them.
+  const recording = !sqlite.readonly;
   const user = sqlite.prepare(`SELECT * FROM users WHERE name = ?`).get(name) as UserRow | undefined;
   if (!user || user.disabled) {
-    appendAudit(sqlite, { userName: name, action: 'login.failed', objectType: 'user', objectId: name, detail: { reason: 'unknown user' } }, now);
+    if (recording) appendAudit(sqlite, { userName: name, action: 'login.failed', objectType: 'user', objectId: name, detail: { reason: 'unknown user' } }, now);
     throw new LedgerdeskError('authentication_failed', `unknown user or wrong password for ${name}`);
   }
   if (user.locked_until && user.locked_until > now.toISOString()) {
@@ -64,7 +66,7 @@ export function authenticate(sqlite: SqliteDatabase, name: string, password: str
   if (!verifyPassword(password, user.password_hash)) {
     const failures = user.failed_login_count + 1;
     const lockedUntil = failures >= FAILED_LOGINS_BEFORE_LOCK ? new Date(now.getTime() + LOCK_DURATION_MS).toISOString() : null;
-    sqlite.transaction(() => {
+    if (recording) sqlite.transaction(() => {
       sqlite
         .prepare(`UPDATE users SET failed_login_count = ?, locked_until = ? WHERE name = ?`)
         .run(lockedUntil ? 0 : failures, lockedUntil, name);
@@ -72,7 +74,7 @@ export function authenticate(sqlite: SqliteDatabase, name: string, password: str
     })();
     throw new LedgerdeskError('authentication_failed', `unknown user or wrong password for ${name}`);
   }
-  sqlite.transaction(() => {
+  if (recording) sqlite.transaction(() => {
     sqlite.prepare(`UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE name = ?`).run(name);
     appendAudit(sqlite, { userName: name, action: 'login', objectType: 'user', objectId: name, detail: {} }, now);
   })();

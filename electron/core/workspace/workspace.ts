@@ -1,5 +1,6 @@
 import { openWorkspaceDatabase, type SqliteDatabase, type WorkspaceDatabase } from '../../../db/open';
 import { appendAudit } from '../audit/audit-log';
+import { passphraseWeakness } from '../auth/passphrase-strength';
 import { createUser } from '../auth/users';
 import { isCalendarDate, shanghaiDate, startOfShanghaiDay, systemClock, type Clock } from '../calendar/shanghai';
 import { LedgerdeskError } from '../errors';
@@ -9,11 +10,18 @@ import { deriveSecretBox, type SecretBox } from './secrets';
 
 export const APP_ID = 'ledgerdesk';
 
+/** 'auditor': a read-only snapshot made for an auditor (auditor-copy.ts); it always opens read-only. */
+export type WorkspaceMode = 'normal' | 'auditor';
+
 export interface WorkspaceInfo {
   path: string;
   companyName: string;
   booksStart: string;
   createdAt: string;
+  mode: WorkspaceMode;
+  /** The period an auditor copy was made for ('YYYY-MM-DD' dates, Asia/Shanghai), else null. */
+  auditorPeriod: { from: string; to: string } | null;
+  readonly: boolean;
 }
 
 export interface Workspace {
@@ -39,11 +47,10 @@ export interface CreateWorkspaceInput {
   clock?: Clock;
 }
 
-export const PASSPHRASE_LENGTH_MIN = 8;
+export { PASSPHRASE_LENGTH_MIN } from '../auth/passphrase-strength';
 
 export function checkPassphraseStrength(passphrase: string): string | null {
-  if (passphrase.length < PASSPHRASE_LENGTH_MIN) return `the workspace passphrase needs at least ${PASSPHRASE_LENGTH_MIN} characters`;
-  return null;
+  return passphraseWeakness(passphrase);
 }
 
 function wrap(database: WorkspaceDatabase, clock: Clock, passphrase: string): Workspace {
@@ -66,6 +73,9 @@ function wrap(database: WorkspaceDatabase, clock: Clock, passphrase: string): Wo
         companyName: meta.get('company_name') ?? '',
         booksStart: meta.get('books_start') ?? '',
         createdAt: meta.get('created_at') ?? '',
+        mode: meta.get('mode') === 'auditor' ? 'auditor' : 'normal',
+        auditorPeriod: meta.has('auditor_period_from') ? { from: meta.get('auditor_period_from') ?? '', to: meta.get('auditor_period_to') ?? '' } : null,
+        readonly: sqlite.readonly,
       };
     },
     postingContext(userName: string) {
@@ -132,6 +142,11 @@ export function openWorkspace(input: OpenWorkspaceInput): Workspace {
   if (appId?.value !== APP_ID) {
     workspace.close();
     throw new LedgerdeskError('not_a_workspace', `${input.path} is not a Ledgerdesk workspace`);
+  }
+  if (!input.readonly && workspace.info().mode === 'auditor') {
+    // An auditor copy is a snapshot for reading: whatever the caller asked, it opens read-only.
+    workspace.close();
+    return openWorkspace({ ...input, readonly: true });
   }
   return workspace;
 }
