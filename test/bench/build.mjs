@@ -1,11 +1,14 @@
 // Bundles the benchmark into one CommonJS file (`npm run bench` runs it with plain node), the
 // same way electron/cli/build.mjs bundles the CLI. node_modules stay external: the native
-// SQLite module cannot be bundled, and out/cli/ resolves them from the project's node_modules.
+// SQLite module cannot be bundled, so the output must live inside the project (out/...) for
+// node to find them. `node test/bench/build.mjs [OUTFILE]`; default out/cli/bench.cjs.
 import { build } from 'esbuild';
+
+const outfile = process.argv[2] ?? 'out/cli/bench.cjs';
 
 await build({
   entryPoints: ['test/bench/main.ts'],
-  outfile: 'out/cli/bench.cjs',
+  outfile,
   bundle: true,
   platform: 'node',
   target: 'node20',

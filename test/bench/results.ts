@@ -48,7 +48,7 @@ export interface Measurement {
   note?: string;
 }
 
-/** Rounds a measured figure for the report: 3 significant decimals are plenty for seconds. */
+/** Rounds a measured figure for the report (seconds to 0.1 ms, enough for the 50 ms grid target). */
 export function roundTo(value: number, decimals: number): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
@@ -84,10 +84,10 @@ export function measuredResult(
   return {
     operation,
     size,
-    seconds: roundTo(measurement.seconds, 3),
+    seconds: roundTo(measurement.seconds, 4),
     rows_per_second: measurement.seconds > 0 ? Math.round(measurement.rowCount / measurement.seconds) : null,
     peak_memory_mb: roundTo(measurement.peakMemoryMb, 1),
-    floor_seconds: floor ? roundTo(floor.seconds, 3) : null,
+    floor_seconds: floor ? roundTo(floor.seconds, 4) : null,
     ratio_to_floor: ratioToFloor === null ? null : roundTo(ratioToFloor, 2),
     target_seconds: target.secondsMax,
     pass: judge(target, { seconds: measurement.seconds, ratioToFloor, peakMemoryMb: measurement.peakMemoryMb }),
