@@ -1,0 +1,299 @@
+import type { SqliteDatabase } from '../../../db/open';
+import { appendAudit } from '../audit/audit-log';
+import { requirePermission, type Actor } from '../auth';
+import { isCalendarDate } from '../calendar/shanghai';
+import { LedgerdeskError } from '../errors';
+import { fen, type Fen } from '../money';
+import type { Workspace } from '../workspace';
+import { discrepancyCategories, type DiscrepancyCategory } from './categories';
+import { refreshMallProjection } from './projection';
+import { feeRate, type RateFraction } from './settings';
+import { ratioText } from './rate';
+
+/** The channel files whose payment and refund rows are matched (fund-flow rows repeat them). */
+export const tradeFileKinds = ['wechat_trade_all', 'wechat_trade_success', 'wechat_trade_refund', 'alipay_trade'] as const;
+
+export interface ReconcileOptions {
+  /** Business dates (Asia/Shanghai, inclusive) the summary covers; matching always sees every row. */
+  from?: string;
+  to?: string;
+}
+
+export interface ReconcileSummary {
+  runId: number;
+  from: string | null;
+  to: string | null;
+  matched: number;
+  pending: number;
+  openDiscrepancies: number;
+  resolvedDiscrepancies: number;
+  byCategory: Record<DiscrepancyCategory, number>;
+  /** Sum of |difference| over open discrepancies. */
+  openDifferenceFen: Fen;
+  /** Sum of the channel payment rows' amounts. */
+  channelPaymentFen: Fen;
+  /** openDifferenceFen / channelPaymentFen as a decimal string ("0.000123"); "0" when no payments. */
+  discrepancyRate: string;
+  /** What this run changed in the results table. */
+  changes: { projected: number; written: number; removed: number };
+}
+
+function checkDate(label: string, value: string | undefined): void {
+  if (value !== undefined && !isCalendarDate(value)) throw new LedgerdeskError('invalid_input', `--${label} "${value}" is not a YYYY-MM-DD date`);
+}
+
+/** Integer half-up of |amount| x rate, with the amount's sign: the same figure as multiplyByRate(..., 'half-up'). */
+function expectedFeeSql(amount: string, rate: RateFraction): string {
+  return `(CASE WHEN ${amount} < 0 THEN -1 ELSE 1 END) * ((abs(${amount}) * ${rate.numerator} * 2 + ${rate.denominator}) / ${2 * rate.denominator})`;
+}
+
+function feeSql(channelColumn: string, amount: string, rates: Record<'wechat' | 'alipay', RateFraction>): string {
+  return `CASE ${channelColumn} WHEN 'wechat' THEN ${expectedFeeSql(amount, rates.wechat)} ELSE ${expectedFeeSql(amount, rates.alipay)} END`;
+}
+
+/**
+ * Builds the new state of every item into temp.rc_new. All set-based: one pass over the channel
+ * rows (each probes the projection by merchant number, falling back to the channel's own id),
+ * one window to rank several rows of one number, one pass over unmatched mall documents.
+ */
+function computeResults(sqlite: SqliteDatabase, runId: number): void {
+  const rates = { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') };
+  const kinds = tradeFileKinds.map((kind) => `'${kind}'`).join(', ');
+  sqlite.exec(`
+    DROP TABLE IF EXISTS temp.rc_covered;
+    DROP TABLE IF EXISTS temp.rc_rows;
+    DROP TABLE IF EXISTS temp.rc_new;
+    -- Dates whose bill is imported, per channel: the T+1 window stays open until the next day's bill is in.
+    CREATE TEMP TABLE rc_covered (channel TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (channel, date)) WITHOUT ROWID;
+    WITH RECURSIVE span(channel, date, last) AS (
+      SELECT channel, first_business_date, last_business_date FROM import_files
+        WHERE kind IN (${kinds}) AND first_business_date IS NOT NULL
+      UNION
+      SELECT channel, date(date, '+1 day'), last FROM span WHERE date < last
+    )
+    INSERT OR IGNORE INTO rc_covered SELECT channel, date FROM span;
+
+    CREATE TEMP TABLE rc_rows AS
+    SELECT c.id AS row_id, c.channel, c.kind, c.merchant_order_no AS order_no, c.merchant_refund_no AS refund_no,
+      c.channel_trade_no AS trade_no, c.amount_fen, c.fee_fen, c.business_date,
+      CASE c.kind WHEN 'payment' THEN coalesce(
+          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
+             AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
+          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
+             AND m.channel = c.channel LIMIT 1))
+        ELSE coalesce(
+          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
+             AND m.channel = c.channel LIMIT 1),
+          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
+             AND m.channel = c.channel LIMIT 1))
+      END AS mall_rowid
+    FROM channel_transactions c
+    WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM import_files WHERE kind IN (${kinds}));
+
+    CREATE TEMP TABLE rc_new (
+      item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
+      mall_resource TEXT, mall_id TEXT, order_no TEXT, refund_no TEXT, channel_trade_no TEXT, channel_transaction_id INTEGER,
+      mall_amount_fen INTEGER, channel_amount_fen INTEGER, difference_fen INTEGER NOT NULL, expected_fee_fen INTEGER,
+      channel_fee_fen INTEGER, business_date TEXT NOT NULL, fingerprint TEXT NOT NULL, mall_rowid INTEGER
+    );`);
+
+  // Channel rows: each with its mall document (if any) and its rank among rows of the same number.
+  // Refund rows carry negative amounts and fees; the comparison is on the refunded (positive) figure.
+  const expectedFee = feeSql('r.channel', 'r.amount_fen', rates);
+  sqlite.exec(`
+    INSERT INTO rc_new
+    SELECT
+      CASE WHEN rn > 1 THEN (CASE kind WHEN 'payment' THEN 'D|' ELSE 'RD|' END) || row_id
+           ELSE (CASE kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || channel || '|' || coalesce(m_no, row_no, '#' || row_id) END,
+      kind, channel,
+      CASE WHEN category IS NULL THEN 'matched' ELSE 'open' END,
+      category, m_resource, m_id,
+      CASE kind WHEN 'payment' THEN coalesce(m_no, row_no) ELSE coalesce(m_order_no, order_no) END,
+      CASE kind WHEN 'refund' THEN coalesce(m_no, row_no) END,
+      trade_no, row_id,
+      CASE WHEN category = 'fee_mismatch' THEN abs(expected_fee) ELSE m_amount END,
+      CASE WHEN category = 'fee_mismatch' THEN abs(fee_fen) ELSE channel_amount END,
+      CASE WHEN category IS NULL THEN 0
+           WHEN category = 'fee_mismatch' THEN abs(fee_fen) - abs(expected_fee)
+           ELSE channel_amount - coalesce(m_amount, 0) END,
+      expected_fee, fee_fen, business_date,
+      coalesce(category, 'matched') || '|' || coalesce(m_id, '') || '|' || coalesce(m_amount, '') || '|' || channel_amount || '|' ||
+        fee_fen || '|' || expected_fee || '|' || row_id,
+      mall_rowid
+    FROM (
+      SELECT x.*,
+        CASE
+          WHEN x.kind = 'payment' AND x.rn > 1 THEN 'duplicate_in_channel'
+          WHEN x.kind = 'payment' AND x.m_id IS NULL THEN 'missing_in_mall'
+          WHEN x.kind = 'payment' AND x.m_settled = 0 THEN 'status_mismatch'
+          WHEN x.kind = 'payment' AND x.channel_amount != x.m_amount THEN 'amount_mismatch'
+          WHEN x.kind = 'refund' AND (x.rn > 1 OR x.m_id IS NULL OR x.m_settled = 0) THEN 'refund_missing_in_mall'
+          WHEN x.kind = 'refund' AND x.channel_amount != x.m_amount THEN 'refund_amount_mismatch'
+          WHEN abs(x.fee_fen - x.expected_fee) > 1 THEN 'fee_mismatch'
+        END AS category
+      FROM (
+        SELECT r.row_id, r.channel, r.kind, r.order_no, r.trade_no, r.fee_fen, r.business_date, r.mall_rowid,
+          CASE r.kind WHEN 'payment' THEN r.order_no ELSE r.refund_no END AS row_no,
+          CASE r.kind WHEN 'payment' THEN r.amount_fen ELSE -r.amount_fen END AS channel_amount,
+          ${expectedFee} AS expected_fee,
+          m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no,
+          m.amount_fen AS m_amount, m.settled AS m_settled,
+          ROW_NUMBER() OVER (
+            PARTITION BY r.kind, coalesce(r.mall_rowid, -1), CASE WHEN r.mall_rowid IS NULL THEN r.channel END,
+              CASE WHEN r.mall_rowid IS NULL THEN coalesce(CASE r.kind WHEN 'payment' THEN r.order_no ELSE r.refund_no END, '#' || r.row_id) END
+            ORDER BY (r.trade_no IS m.channel_trade_no) DESC, r.row_id) AS rn
+        FROM rc_rows r LEFT JOIN reconcile_mall_items m ON m.rowid = r.mall_rowid
+      ) x
+    );`);
+
+  // Mall documents the channel should show but no row matched: missing, or pending inside T+1.
+  sqlite.exec(`
+    CREATE INDEX temp.rc_new_mall ON rc_new (mall_rowid);
+    INSERT INTO rc_new
+    SELECT
+      (CASE m.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || m.channel || '|' || m.document_no,
+      m.kind, m.channel,
+      CASE WHEN pending THEN 'pending' ELSE 'open' END,
+      CASE WHEN pending THEN NULL WHEN m.kind = 'payment' THEN 'missing_in_channel' ELSE 'refund_missing_in_channel' END,
+      m.resource, m.id, m.order_no, CASE m.kind WHEN 'refund' THEN m.document_no END, m.channel_trade_no, NULL,
+      m.amount_fen, NULL, CASE WHEN pending THEN 0 ELSE -m.amount_fen END, NULL, NULL, coalesce(m.business_date, ''),
+      CASE WHEN pending THEN 'pending' ELSE 'missing' END || '|' || m.id || '|' || m.amount_fen,
+      m.rowid
+    FROM (
+      SELECT m.rowid, m.*,
+        NOT (EXISTS (SELECT 1 FROM rc_covered v WHERE v.channel = m.channel AND v.date = m.business_date)
+             AND EXISTS (SELECT 1 FROM rc_covered v WHERE v.channel = m.channel AND v.date = date(m.business_date, '+1 day'))) AS pending
+      FROM reconcile_mall_items m
+      WHERE m.settled = 1 AND m.channel IN ('wechat', 'alipay') AND m.amount_fen > 0
+        AND NOT EXISTS (SELECT 1 FROM rc_new n WHERE n.mall_rowid = m.rowid)
+    ) m;`);
+  void runId;
+}
+
+/**
+ * Writes temp.rc_new into reconciliation_results: new items inserted, items whose fingerprint
+ * changed rewritten (a discrepancy whose data changed is open again), untouched items left
+ * alone, items that no longer exist removed.
+ */
+function mergeResults(sqlite: SqliteDatabase, runId: number): { written: number; removed: number } {
+  const written = sqlite
+    .prepare(
+      `INSERT INTO reconciliation_results (item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no,
+         channel_trade_no, channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen,
+         channel_fee_fen, business_date, fingerprint, first_run_id, changed_run_id)
+       SELECT item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no, channel_trade_no,
+         channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen, channel_fee_fen,
+         business_date, fingerprint, ?, ? FROM rc_new WHERE true
+       ON CONFLICT(item_key) DO UPDATE SET kind = excluded.kind, channel = excluded.channel, status = excluded.status,
+         category = excluded.category, mall_resource = excluded.mall_resource, mall_id = excluded.mall_id,
+         order_no = excluded.order_no, refund_no = excluded.refund_no, channel_trade_no = excluded.channel_trade_no,
+         channel_transaction_id = excluded.channel_transaction_id, mall_amount_fen = excluded.mall_amount_fen,
+         channel_amount_fen = excluded.channel_amount_fen, difference_fen = excluded.difference_fen,
+         expected_fee_fen = excluded.expected_fee_fen, channel_fee_fen = excluded.channel_fee_fen,
+         business_date = excluded.business_date, fingerprint = excluded.fingerprint, changed_run_id = excluded.changed_run_id
+       WHERE reconciliation_results.fingerprint != excluded.fingerprint`,
+    )
+    .run(runId, runId).changes;
+  // Every new key is now present, so the table holds stale items exactly when it has more rows.
+  const { stored } = sqlite.prepare(`SELECT count(*) AS stored FROM reconciliation_results`).get() as { stored: number };
+  const { computed } = sqlite.prepare(`SELECT count(*) AS computed FROM rc_new`).get() as { computed: number };
+  let removed = 0;
+  if (stored > computed) {
+    sqlite.exec(`CREATE INDEX temp.rc_new_key ON rc_new (item_key)`);
+    removed = sqlite.prepare(`DELETE FROM reconciliation_results WHERE item_key NOT IN (SELECT item_key FROM rc_new)`).run().changes;
+  }
+  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_rows; DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered;`);
+  return { written, removed };
+}
+
+export interface PeriodFigures {
+  matched: number;
+  pending: number;
+  openDiscrepancies: number;
+  resolvedDiscrepancies: number;
+  byCategory: Record<DiscrepancyCategory, number>;
+  openDifferenceFen: Fen;
+  channelPaymentFen: Fen;
+  discrepancyRate: string;
+}
+
+/** Counts and the discrepancy rate over results with business dates in [from, to] (all when absent). */
+export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: string | null): PeriodFigures {
+  const low = from ?? '0000-00-00';
+  const high = to ?? '9999-99-99';
+  const rows = sqlite
+    .prepare(
+      `SELECT status, category, count(*) AS items, sum(abs(difference_fen)) AS difference
+       FROM reconciliation_results WHERE business_date >= ? AND business_date <= ? GROUP BY status, category`,
+    )
+    .all(low, high) as { status: string; category: string | null; items: number; difference: number }[];
+  const byCategory = Object.fromEntries(discrepancyCategories.map((category) => [category, 0])) as Record<DiscrepancyCategory, number>;
+  const figures = { matched: 0, pending: 0, openDiscrepancies: 0, resolvedDiscrepancies: 0, openDifference: 0 };
+  for (const row of rows) {
+    if (row.status === 'matched') figures.matched += row.items;
+    else if (row.status === 'pending') figures.pending += row.items;
+    else if (row.status === 'resolved') figures.resolvedDiscrepancies += row.items;
+    else if (row.status === 'open') {
+      figures.openDiscrepancies += row.items;
+      figures.openDifference += row.difference;
+      byCategory[row.category as DiscrepancyCategory] += row.items;
+    }
+  }
+  const kinds = tradeFileKinds.map((kind) => `'${kind}'`).join(', ');
+  const { payments } = sqlite
+    .prepare(
+      `SELECT coalesce(sum(amount_fen), 0) AS payments FROM channel_transactions
+       WHERE kind = 'payment' AND business_date >= ? AND business_date <= ? AND file_id IN (SELECT id FROM import_files WHERE kind IN (${kinds}))`,
+    )
+    .get(low, high) as { payments: number };
+  return {
+    matched: figures.matched,
+    pending: figures.pending,
+    openDiscrepancies: figures.openDiscrepancies,
+    resolvedDiscrepancies: figures.resolvedDiscrepancies,
+    byCategory,
+    openDifferenceFen: fen(figures.openDifference),
+    channelPaymentFen: fen(payments),
+    discrepancyRate: ratioText(figures.openDifference, payments),
+  };
+}
+
+/**
+ * One reconciliation run, in one transaction: refresh the mall projection, match every channel
+ * row and mall document, merge into the results, audit. Repeatable: a second run over the same
+ * data writes nothing.
+ */
+export function runReconciliation(workspace: Workspace, actor: Actor, options: ReconcileOptions = {}): ReconcileSummary {
+  requirePermission(actor, 'reconcile.run');
+  checkDate('from', options.from);
+  checkDate('to', options.to);
+  if (options.from && options.to && options.to < options.from) throw new LedgerdeskError('invalid_input', `--from ${options.from} is after --to ${options.to}`);
+  const sqlite = workspace.sqlite;
+  const startedAt = workspace.clock.now().toISOString();
+  return sqlite.transaction((): ReconcileSummary => {
+    const runId = Number(
+      sqlite
+        .prepare(`INSERT INTO reconciliation_runs (started_at, finished_at, run_by, date_from, date_to, summary_json) VALUES (?, ?, ?, ?, ?, '{}')`)
+        .run(startedAt, startedAt, actor.userName, options.from ?? null, options.to ?? null).lastInsertRowid,
+    );
+    const projected = refreshMallProjection(sqlite);
+    computeResults(sqlite, runId);
+    const { written, removed } = mergeResults(sqlite, runId);
+    const figures = periodFigures(sqlite, options.from ?? null, options.to ?? null);
+    const summary: ReconcileSummary = { runId, from: options.from ?? null, to: options.to ?? null, ...figures, changes: { projected, written, removed } };
+    const finishedAt = workspace.clock.now().toISOString();
+    sqlite.prepare(`UPDATE reconciliation_runs SET finished_at = ?, summary_json = ? WHERE id = ?`).run(finishedAt, JSON.stringify(summary), runId);
+    appendAudit(
+      sqlite,
+      {
+        userName: actor.userName,
+        action: 'reconcile.run',
+        objectType: 'reconciliation_run',
+        objectId: String(runId),
+        detail: { from: summary.from, to: summary.to, matched: summary.matched, pending: summary.pending, open: summary.openDiscrepancies, changes: summary.changes },
+      },
+      workspace.clock.now(),
+    );
+    return summary;
+  }).immediate();
+}
