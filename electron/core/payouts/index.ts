@@ -9,3 +9,9 @@ export * from './wechat/transfer-bills-client';
 export * from './wechat/batches-client';
 export * from './wechat/transfer-bills-channel';
 export * from './wechat/batches-channel';
+// Persistence and wiring (workspace tables, merchant settings, the payout runner).
+export * from './payout-store';
+export * from './workspace-batch-index';
+export * from './merchant-config';
+export * from './mall-writeback';
+export * from './payout-runner';

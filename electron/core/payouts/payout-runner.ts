@@ -1,0 +1,240 @@
+/**
+ * Sends payouts through their channel and books what comes back.
+ *
+ * Never twice: a payout is stored in state 'created' (committed) before it is sent, its
+ * attempt is counted (committed) before each send, and the out_bill_no never changes. A payout
+ * that was handed to a channel but has no known outcome (attempt_count > 0, still 'created' — a
+ * crash between send and answer, a timeout) is first looked up through the channel's query
+ * endpoint and only re-sent, under the same number, when the channel has never seen it.
+ *
+ * Outcomes: success posts the paid entry (Dr 2206, Cr clearing). failed / cancelled / expired
+ * reverse the entry that moved the money to 2206, so it is back in commission payable (the
+ * commissions go to the next cycle) or in the member's sub-ledger (withdrawals). Each outcome is
+ * booked once (finished_at), with its write-back to the mall and an audit row, in one transaction.
+ */
+import { appendAudit } from '../audit/audit-log';
+import { LedgerdeskError } from '../errors';
+import { entriesForSource } from '../ledger/read';
+import { payoutPaidEntry } from '../ledger/rules/withdrawals';
+import { postEntry } from '../ledger/post';
+import { reverseEntry } from '../ledger/reverse';
+import type { SourceDocument } from '../ledger/entry';
+import { formatFenAsYuan } from '../money';
+import type { Workspace } from '../workspace/workspace';
+import type { ConfiguredPayoutChannels } from './merchant-config';
+import { COMMISSION_SETTLEMENTS_PATH, enqueueMallWrite, withdrawalPayoutResultPath } from './mall-writeback';
+import { isFinalPayoutState, type PayoutChannel, type PayoutRequest, type PayoutStatus } from './payout-channel';
+import { listPayouts, type PayoutRecord } from './payout-store';
+
+/** The source document of a payout's own entries (commission payout, paid, reversal). */
+export function payoutSource(sqlite: Workspace['sqlite'], payout: PayoutRecord): SourceDocument {
+  if (payout.kind === 'withdrawal' && payout.withdrawalId) {
+    const review = sqlite.prepare(`SELECT withdrawal_no FROM withdrawal_reviews WHERE withdrawal_id = ?`).get(payout.withdrawalId) as
+      | { withdrawal_no: string }
+      | undefined;
+    return { resource: 'withdrawals', id: payout.withdrawalId, no: review?.withdrawal_no ?? null };
+  }
+  return { resource: 'payouts', id: payout.outBillNo, no: payout.settlementNo };
+}
+
+function requestOf(payout: PayoutRecord): PayoutRequest {
+  return { outBillNo: payout.outBillNo, payeeOpenid: payout.payeeOpenid, payeeRealName: payout.payeeRealName, amountFen: payout.amountFen, remark: payout.remark };
+}
+
+function channelFor(channels: ConfiguredPayoutChannels, payout: PayoutRecord): PayoutChannel {
+  if (payout.method !== 'wechat') return channels.file;
+  if (!channels.wechat) throw new LedgerdeskError('invalid_input', 'WeChat Pay payouts are not configured: run `ledgerdesk payout config` first');
+  return channels.wechat;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+}
+
+export interface PayoutRunResult {
+  payouts: PayoutRecord[];
+}
+
+/**
+ * Sends every unsent payout (of one settlement when given). Payouts already attempted are looked
+ * up first; only those the channel has never seen are sent again, under the same number.
+ */
+export async function submitPayouts(
+  workspace: Workspace,
+  userName: string,
+  channels: ConfiguredPayoutChannels,
+  filter: { settlementNo?: string; outBillNos?: readonly string[] } = {},
+): Promise<PayoutRunResult> {
+  const candidates = listPayouts(workspace.sqlite, { ...filter, openOnly: true }).filter((payout) => payout.state === 'created');
+  const attempted = candidates.filter((payout) => payout.attemptCount > 0 && payout.method === 'wechat');
+  if (attempted.length > 0) await reconcileThroughQuery(workspace, userName, channels, attempted);
+  const touched = new Set(candidates.map((payout) => payout.outBillNo));
+  const toSend = listPayouts(workspace.sqlite, { ...filter, openOnly: true }).filter((payout) => payout.state === 'created' && touched.has(payout.outBillNo));
+  const now = () => workspace.clock.now();
+
+  // Written and committed before anything leaves: a crash from here on leaves attempt_count > 0,
+  // which makes the next run query before re-sending.
+  const markAttempt = workspace.sqlite.prepare(
+    `UPDATE payouts SET attempt_count = attempt_count + 1, channel = ?, first_submitted_at = coalesce(first_submitted_at, ?), updated_at = ? WHERE id = ?`,
+  );
+  workspace.sqlite.transaction(() => {
+    const at = now().toISOString();
+    for (const payout of toSend) markAttempt.run(channelFor(channels, payout).name, at, at, payout.id);
+  })();
+
+  const statuses: PayoutStatus[] = [];
+  for (const [, group] of groupBy(toSend, (payout) => `${channelFor(channels, payout).name}\u0000${payout.settlementNo}`)) {
+    const channel = channelFor(channels, group[0]);
+    statuses.push(...(await channel.submit(group.map(requestOf), { settlementId: group[0].settlementNo })));
+  }
+  applyPayoutStatuses(workspace, userName, statuses);
+  return { payouts: listPayouts(workspace.sqlite, { outBillNos: candidates.map((payout) => payout.outBillNo) }) };
+}
+
+async function reconcileThroughQuery(workspace: Workspace, userName: string, channels: ConfiguredPayoutChannels, payouts: PayoutRecord[]): Promise<void> {
+  const statuses: PayoutStatus[] = [];
+  for (const [, group] of groupBy(payouts, (payout) => channelFor(channels, payout).name)) {
+    statuses.push(...(await channelFor(channels, group[0]).query(group.map((payout) => payout.outBillNo))));
+  }
+  applyPayoutStatuses(workspace, userName, statuses);
+}
+
+/**
+ * Queries the channel for every payout in flight (and every attempted one without a known
+ * outcome) and books the outcomes. File-export payouts are settled by importing results instead.
+ */
+export async function pollPayouts(workspace: Workspace, userName: string, channels: ConfiguredPayoutChannels): Promise<PayoutRunResult> {
+  const inFlight = listPayouts(workspace.sqlite, { openOnly: true }).filter(
+    (payout) => payout.method === 'wechat' && (payout.state !== 'created' || payout.attemptCount > 0),
+  );
+  if (inFlight.length > 0) await reconcileThroughQuery(workspace, userName, channels, inFlight);
+  return { payouts: listPayouts(workspace.sqlite, { outBillNos: inFlight.map((payout) => payout.outBillNo) }) };
+}
+
+/** Books channel statuses: state changes, and for final states the ledger and write-back consequences. */
+export function applyPayoutStatuses(workspace: Workspace, userName: string, statuses: readonly PayoutStatus[]): void {
+  if (statuses.length === 0) return;
+  const sqlite = workspace.sqlite;
+  const byNo = new Map(listPayouts(sqlite, { outBillNos: statuses.map((status) => status.outBillNo) }).map((payout) => [payout.outBillNo, payout]));
+  const update = sqlite.prepare(
+    `UPDATE payouts SET state = ?, channel_ref = coalesce(?, channel_ref), failure_reason = ?, updated_at = ? WHERE id = ? AND finished_at IS NULL`,
+  );
+  sqlite.transaction(() => {
+    for (const status of statuses) {
+      const payout = byNo.get(status.outBillNo);
+      if (!payout) throw new Error(`channel reported ${status.outBillNo}, which is not a payout of this workspace`);
+      // A booked outcome is final: nothing a channel says later can un-pay or re-pay it.
+      if (payout.finishedAt) continue;
+      update.run(status.state, status.channelRef, status.failureReason, workspace.clock.now().toISOString(), payout.id);
+      if (!isFinalPayoutState(status.state)) continue;
+      if (status.state === 'success') bookPaid(workspace, userName, payout, status);
+      else bookReturned(workspace, userName, payout, status);
+    }
+  })();
+}
+
+function hasLiveEntry(sqlite: Workspace['sqlite'], source: SourceDocument, entryType: string): boolean {
+  const entries = entriesForSource(sqlite, source.resource, source.id);
+  return entries.some((entry) => entry.entryType === entryType && entry.reversedByEntryNo === null);
+}
+
+function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, status: PayoutStatus): void {
+  const sqlite = workspace.sqlite;
+  const now = workspace.clock.now();
+  const source = payoutSource(sqlite, payout);
+  const entryType = payout.kind === 'withdrawal' ? 'withdrawal_paid' : 'payout_paid';
+  let paidEntryId: number | null = null;
+  // The sync books withdrawal_paid when the MALL reports a withdrawal paid: whoever comes first
+  // posts, the other finds the live entry on the same source and posts nothing.
+  if (!(payout.kind === 'withdrawal' && hasLiveEntry(sqlite, source, 'withdrawal_paid'))) {
+    const spec = payoutPaidEntry({ source, partyId: payout.partyId, paidAt: status.updatedAt, method: payout.method, netFen: payout.amountFen, entryType });
+    if (spec) paidEntryId = postEntry(workspace.postingContext(userName), { ...spec, memo: `${payout.outBillNo} ${status.channelRef ?? ''}`.trim() }).id;
+  }
+  sqlite.prepare(`UPDATE payouts SET paid_entry_id = ?, finished_at = ? WHERE id = ?`).run(paidEntryId, now.toISOString(), payout.id);
+  if (payout.kind === 'withdrawal' && payout.withdrawalId) {
+    sqlite.prepare(`UPDATE withdrawal_reviews SET status = 'paid', updated_at = ? WHERE withdrawal_id = ?`).run(now.toISOString(), payout.withdrawalId);
+    enqueueMallWrite(
+      sqlite,
+      {
+        kind: 'withdrawal_payout_result',
+        path: withdrawalPayoutResultPath(payout.withdrawalId),
+        idempotencyKey: `withdrawal-payout-${payout.outBillNo}`,
+        body: { status: 'paid', channel_ref: status.channelRef, paid_at: status.updatedAt, failure_reason: null },
+      },
+      userName,
+      now,
+    );
+  } else {
+    const commissionIds = (
+      sqlite.prepare(`SELECT commission_id FROM payout_commissions WHERE payout_id = ? AND released_at IS NULL ORDER BY id`).all(payout.id) as { commission_id: string }[]
+    ).map((row) => row.commission_id);
+    enqueueMallWrite(
+      sqlite,
+      {
+        kind: 'commission_settlement',
+        path: COMMISSION_SETTLEMENTS_PATH,
+        idempotencyKey: `commission-settlement-${payout.outBillNo}`,
+        // One mall settlement per payout: its number is the payout's out_bill_no.
+        body: {
+          settlement_no: payout.outBillNo,
+          distributor_id: payout.partyId,
+          commission_ids: commissionIds,
+          amount: formatFenAsYuan(payout.amountFen),
+          status: 'paid',
+          channel_ref: status.channelRef,
+          paid_at: status.updatedAt,
+        },
+      },
+      userName,
+      now,
+    );
+  }
+  appendAudit(
+    sqlite,
+    { userName, action: 'payout.paid', objectType: 'payout', objectId: payout.outBillNo, detail: { kind: payout.kind, party: payout.partyId, amount: formatFenAsYuan(payout.amountFen), channelRef: status.channelRef, paidEntryId } },
+    now,
+  );
+}
+
+function bookReturned(workspace: Workspace, userName: string, payout: PayoutRecord, status: PayoutStatus): void {
+  const sqlite = workspace.sqlite;
+  const now = workspace.clock.now();
+  let returnEntryId: number | null = null;
+  if (payout.payoutEntryId !== null) {
+    const alreadyReversed = sqlite.prepare(`SELECT id FROM journal_entries WHERE reverses_entry_id = ?`).get(payout.payoutEntryId) as { id: number } | undefined;
+    returnEntryId =
+      alreadyReversed?.id ??
+      reverseEntry(workspace.postingContext(userName), payout.payoutEntryId, { memo: `payout ${payout.outBillNo} ${status.state}: ${status.failureReason ?? ''}`.trim() }).id;
+  }
+  sqlite.prepare(`UPDATE payouts SET return_entry_id = ?, finished_at = ? WHERE id = ?`).run(returnEntryId, now.toISOString(), payout.id);
+  if (payout.kind === 'withdrawal' && payout.withdrawalId) {
+    sqlite.prepare(`UPDATE withdrawal_reviews SET status = 'failed', updated_at = ? WHERE withdrawal_id = ?`).run(now.toISOString(), payout.withdrawalId);
+    enqueueMallWrite(
+      sqlite,
+      {
+        kind: 'withdrawal_payout_result',
+        path: withdrawalPayoutResultPath(payout.withdrawalId),
+        idempotencyKey: `withdrawal-payout-${payout.outBillNo}`,
+        body: { status: 'failed', channel_ref: status.channelRef, paid_at: null, failure_reason: `${status.state}: ${status.failureReason ?? ''}`.trim() },
+      },
+      userName,
+      now,
+    );
+  } else {
+    // The commissions go back to the next cycle.
+    sqlite.prepare(`UPDATE payout_commissions SET released_at = ? WHERE payout_id = ? AND released_at IS NULL`).run(now.toISOString(), payout.id);
+  }
+  appendAudit(
+    sqlite,
+    {
+      userName,
+      action: 'payout.returned',
+      objectType: 'payout',
+      objectId: payout.outBillNo,
+      detail: { kind: payout.kind, party: payout.partyId, amount: formatFenAsYuan(payout.amountFen), state: status.state, reason: status.failureReason, returnEntryId },
+    },
+    now,
+  );
+}

@@ -1,0 +1,3 @@
+// Withdrawals: the synced list, member history, and the two-tier review.
+export * from './withdrawals';
+export * from './review';
