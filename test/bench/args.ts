@@ -4,6 +4,7 @@ export type BenchCommand =
   | { mode: 'run'; scale: ScaleName; outPath: string; dataDir: string | null; only: string[] | null; cpuProfileDir: string | null }
   | { mode: 'run-one'; scale: ScaleName; operationKey: string; floor: boolean; dataDir: string }
   | { mode: 'prepare'; scale: ScaleName; artifact: string; dataDir: string }
+  | { mode: 'serve-mall'; scale: ScaleName }
   | { mode: 'help' };
 
 export type ParsedArgs = { ok: true; command: BenchCommand } | { ok: false; error: string };
@@ -14,10 +15,10 @@ export const usage = `usage: npm run bench [-- --scale tiny|small|full] [--out F
   --data-dir  keep the generated inputs there and reuse them on the next run (default: a temp dir, removed)
   --only      measure only these operations (keys below)
   --cpu-prof-dir  run each measuring child under node --cpu-prof, profiles written there
-internal: --run-one OP [--floor] --data-dir DIR | --prepare ARTIFACT --data-dir DIR`;
+internal: --run-one OP [--floor] --data-dir DIR | --prepare ARTIFACT --data-dir DIR | --serve-mall`;
 
 const valueFlags = new Set(['--scale', '--out', '--data-dir', '--only', '--run-one', '--prepare', '--cpu-prof-dir']);
-const booleanFlags = new Set(['--floor', '--help']);
+const booleanFlags = new Set(['--floor', '--help', '--serve-mall']);
 
 export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<string, string>();
@@ -40,6 +41,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   const scale = values.get('--scale') ?? 'full';
   if (!isScaleName(scale)) return { ok: false, error: `--scale must be tiny, small or full, not "${scale}"` };
   const dataDir = values.get('--data-dir') ?? null;
+  if (booleans.has('--serve-mall')) {
+    if (values.size > 1 || booleans.size > 1) return { ok: false, error: '--serve-mall takes only --scale' };
+    return { ok: true, command: { mode: 'serve-mall', scale } };
+  }
   const runOne = values.get('--run-one');
   const prepare = values.get('--prepare');
   if (runOne !== undefined && prepare !== undefined) return { ok: false, error: '--run-one and --prepare exclude each other' };

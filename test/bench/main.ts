@@ -5,6 +5,7 @@ import { parseBenchArgs, usage, type BenchCommand } from './args';
 import { artifactNames, isArtifactName, prepareArtifact, type ArtifactName } from './artifacts';
 import { peakMemoryMb, printChildResult, runChild, type ChildOutcome } from './child';
 import { benchOperations, findOperation, operationKey } from './operations';
+import { serveMallInChild } from './operations/sync';
 import type { TimedRun } from './operations/types';
 import { formatTable, measuredResult, unavailableResult, type BenchResult, type Measurement, type TableLine } from './results';
 import { scales } from './scales';
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
     await runOneInChild(command);
   } else if (command.mode === 'prepare') {
     prepareInChild(command);
+  } else if (command.mode === 'serve-mall') {
+    await serveMallInChild(command.scale);
   } else {
     await runAll(command);
   }

@@ -1,6 +1,8 @@
 import type { Scale } from '../scales';
 import { importAlipayOperation, importWechatOperation } from './imports';
 import { excelExportOperation, verifyOperation } from './ledger-reads';
+import { monthlyReportOperation } from './report';
+import { syncOperation } from './sync';
 import { countLabel, type BenchOperation } from './types';
 
 /** An operation whose engine has not landed yet: listed, never measured, never given a number. */
@@ -17,12 +19,12 @@ function notAvailable(name: string, size: (scale: Scale) => string, target: Benc
 
 /** Every operation of DESIGN.md section 12 (and verify), in the order the table shows them. */
 export const benchOperations: readonly BenchOperation[] = [
-  notAvailable('sync orders over loopback', (scale) => countLabel(scale.syncOrderCount, 'orders'), { secondsMax: 30, ratioToFloorMax: null, peakMemoryMbMax: null }, 'syncFromMall (electron/core/mall/sync) has not landed'),
+  syncOperation,
   importWechatOperation,
   importAlipayOperation,
   notAvailable('reconcile', (scale) => `${countLabel(scale.reconcileRowCount, 'orders')} x ${countLabel(scale.reconcileRowCount, 'rows')}`, { secondsMax: 5, ratioToFloorMax: 4, peakMemoryMbMax: null }, 'electron/core/reconcile has not landed'),
   notAvailable('reconciliation grid page', (scale) => `${scale.gridPageRowCount} of ${countLabel(scale.reconcileRowCount, 'results')}`, { secondsMax: 0.05, ratioToFloorMax: null, peakMemoryMbMax: null }, 'electron/core/reconcile has not landed'),
-  notAvailable('monthly report', (scale) => countLabel(scale.postingCount, 'postings'), { secondsMax: 2, ratioToFloorMax: null, peakMemoryMbMax: null }, 'the monthly report (electron/core/reports) has not landed'),
+  monthlyReportOperation,
   excelExportOperation,
   notAvailable('commission settlement', (scale) => countLabel(scale.settlementDistributorCount, 'distributors'), { secondsMax: 5, ratioToFloorMax: null, peakMemoryMbMax: null }, 'settlement (electron/core/commissions) has not landed'),
   verifyOperation,

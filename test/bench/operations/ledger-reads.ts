@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeWorkbook, type ColumnSpec, type ExportRow } from '../../../electron/core/exports/excel';
 import { openWorkspace, verifyWorkspace, type Workspace } from '../../../electron/core/workspace';
 import { artifactPath } from '../artifacts';
-import { BENCH_PASSPHRASE } from '../data/ledger';
+import { BENCH_PASSPHRASE, LEDGER_MONTHS, REPORT_MONTH } from '../data/ledger';
+import { dateRangePeriod, transactionDetailCount, transactionDetails } from '../../../electron/core/reports';
 import type { Scale } from '../scales';
 import { countLabel, timed, type BenchOperation, type OperationContext, type TimedRun } from './types';
 
@@ -36,36 +37,45 @@ const detailColumns: readonly ColumnSpec[] = [
   { header: '凭证号', key: 'entryNo', kind: 'text', widthChars: 18 },
   { header: '业务时间', key: 'occurredAt', kind: 'datetime' },
   { header: '类型', key: 'entryType', kind: 'text' },
+  { header: '单据号', key: 'sourceNo', kind: 'text', widthChars: 24 },
+  { header: '行', key: 'lineNo', kind: 'integer', widthChars: 5 },
   { header: '科目', key: 'accountCode', kind: 'text', widthChars: 8 },
+  { header: '科目名称', key: 'accountNameZh', kind: 'text' },
   { header: '往来单位', key: 'partyId', kind: 'text' },
   { header: '借方', key: 'debitFen', kind: 'money' },
   { header: '贷方', key: 'creditFen', kind: 'money' },
-  { header: '单据号', key: 'sourceNo', kind: 'text', widthChars: 24 },
+  { header: '摘要', key: 'memo', kind: 'text' },
 ];
 
+function* firstRows<T>(rows: Iterable<T>, count: number): Generator<T> {
+  if (count <= 0) return;
+  let taken = 0;
+  for (const row of rows) {
+    yield row;
+    taken += 1;
+    if (taken === count) return; // returning closes the statement's iterator
+  }
+}
+
 /**
- * The posting-level transaction detail, streamed from the workspace into the streaming Excel
- * writer: the shape of the month-end detail export (one row per posting).
+ * The transaction detail report (electron/core/reports transactionDetails: one row per posting,
+ * in business-time order) streamed from the workspace into the streaming Excel writer.
  */
 async function measureExcelExport(context: OperationContext): Promise<TimedRun> {
   const workspace = freshLedgerWorkspace(context);
-  const outputPath = join(context.workDir, 'detail.xlsx');
+  const outputPath = join(context.workDir, 'transactions.xlsx');
   try {
     const rowCountWanted = context.scale.excelRowCount;
-    if (postingCountOf(workspace) < rowCountWanted) throw new Error(`the ledger workspace holds fewer than ${rowCountWanted} postings`);
-    const statement = workspace.sqlite.prepare(
-      `SELECT e.entry_no AS entryNo, e.occurred_at AS occurredAt, e.entry_type AS entryType, p.account_code AS accountCode,
-              p.party_id AS partyId, p.debit_fen AS debitFen, p.credit_fen AS creditFen, e.source_no AS sourceNo
-       FROM postings p JOIN journal_entries e ON e.id = p.entry_id ORDER BY p.id LIMIT ?`,
-    );
+    const period = dateRangePeriod(`${LEDGER_MONTHS[0]}-01`, `${REPORT_MONTH}-31`);
+    const available = transactionDetailCount(workspace.sqlite, period);
+    if (available < rowCountWanted) throw new Error(`the ledger workspace holds ${available} posting rows, fewer than ${rowCountWanted}`);
+    const rows = firstRows(transactionDetails(workspace.sqlite, period), rowCountWanted) as Iterable<ExportRow>;
     const { value: written, seconds } = await timed(() =>
-      writeWorkbook(outputPath, [{ name: '交易明细', columns: detailColumns, rows: statement.iterate(rowCountWanted) as Iterable<ExportRow> }], {
-        createdAt: new Date('2026-11-05T02:00:00.000Z'),
-      }),
+      writeWorkbook(outputPath, [{ name: '交易明细', columns: detailColumns, rows }], { createdAt: new Date('2026-11-05T02:00:00.000Z') }),
     );
     const rowCount = written.sheets[0].rowCount;
     if (rowCount !== rowCountWanted) throw new Error(`wrote ${rowCount} rows, wanted ${rowCountWanted}`);
-    return { seconds, rowCount, note: `xlsx ${(statSync(outputPath).size / 1e6).toFixed(1)} MB, posting rows read from the workspace while writing` };
+    return { seconds, rowCount, note: `transaction details read from the workspace while writing; xlsx ${(statSync(outputPath).size / 1e6).toFixed(1)} MB` };
   } finally {
     workspace.close();
   }
