@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3-multiple-ciphers';
 import { copyFileSync, existsSync, readSync, openSync, closeSync, renameSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { appendAudit, auditHead } from '../audit/audit-log';
@@ -82,12 +83,33 @@ function damaged(backupFile: string, reason: string, details?: unknown): Ledgerd
   return new LedgerdeskError('workspace_damaged', `the backup ${backupFile} cannot be restored: ${reason}; the workspace was not changed`, details);
 }
 
+/**
+ * Whether the passphrase decrypts page 1 (the header): then a later "not a database" means a
+ * damaged page, not a wrong passphrase. Same cipher settings as db/open.ts.
+ */
+function firstPageDecrypts(path: string, passphrase: string): boolean {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    sqlite.pragma(`cipher=${quoteSqlString('sqlcipher')}`);
+    sqlite.pragma('legacy=4');
+    sqlite.pragma(`key=${quoteSqlString(passphrase)}`);
+    sqlite.pragma('schema_version', { simple: true });
+    return true;
+  } catch (error) {
+    // NOTADB: page 1 does not decrypt. Anything else (CORRUPT: fewer pages than the header says) is damage.
+    return (error as { code?: unknown }).code !== 'SQLITE_NOTADB';
+  } finally {
+    sqlite.close();
+  }
+}
+
 /** Opens the copy; any read failure of a damaged file (SQLITE_CORRUPT, NOTADB, IOERR) becomes a typed refusal. */
 function openBackupCopy(copyPath: string, backupFile: string, passphrase: string, clock: Clock | undefined): Workspace {
   try {
     return openWorkspace({ path: copyPath, passphrase, clock });
   } catch (error) {
     if (error instanceof LedgerdeskError && error.code === 'wrong_passphrase') {
+      if (firstPageDecrypts(copyPath, passphrase)) throw damaged(backupFile, 'a page of it does not decrypt (changed or cut bytes)');
       throw new LedgerdeskError('wrong_passphrase', `cannot decrypt the backup ${backupFile}: the passphrase is wrong, or the file is damaged; the workspace was not changed`);
     }
     throw damaged(backupFile, error instanceof Error ? error.message : String(error));
