@@ -45,11 +45,11 @@ async function runOneInChild(command: Extract<BenchCommand, { mode: 'run-one' }>
   }
 }
 
-function prepareInChild(command: Extract<BenchCommand, { mode: 'prepare' }>): void {
+async function prepareInChild(command: Extract<BenchCommand, { mode: 'prepare' }>): Promise<void> {
   try {
     if (!isArtifactName(command.artifact)) throw new Error(`no artifact "${command.artifact}" (known: ${artifactNames.join(', ')})`);
     mkdirSync(command.dataDir, { recursive: true });
-    printChildResult({ ok: true, value: prepareArtifact(command.dataDir, command.artifact, scales[command.scale]) });
+    printChildResult({ ok: true, value: await prepareArtifact(command.dataDir, command.artifact, scales[command.scale]) });
   } catch (error) {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     printChildResult({ ok: false, error: (error as Error).message });
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   } else if (command.mode === 'run-one') {
     await runOneInChild(command);
   } else if (command.mode === 'prepare') {
-    prepareInChild(command);
+    await prepareInChild(command);
   } else if (command.mode === 'serve-mall') {
     await serveMallInChild(command.scale);
   } else {

@@ -9,6 +9,7 @@ import {
   yuan,
   type WechatTradeRowSpec,
 } from '../../../electron/core/channels/bill-writers';
+import type { MallOrder, MallRefund, MallTopup } from '../../../electron/core/mall/contract/types';
 import { demoChannelFee, yuanTextToFen, type MallDataset } from '../../../electron/core/mall/demo';
 import { formatShanghaiNaive, parseInstantMs } from '../../../electron/core/mall/demo/time';
 import { writeZip } from '../../../electron/core/mall/demo/zip';
@@ -30,6 +31,8 @@ export interface ChannelMovement {
   feeFen: number;
   productName: string;
   payerId: string;
+  /** The mall document this row pays or refunds, as the mall serves it. */
+  source: { resource: 'orders'; record: MallOrder } | { resource: 'topups'; record: MallTopup } | { resource: 'refunds'; record: MallRefund };
 }
 
 /** The channel's rows for one dataset (same rules as the demo mall's files, nothing injected). */
@@ -43,7 +46,7 @@ export function channelMovementsOf(dataset: MallDataset, channel: 'wechat' | 'al
     movements.push({
       kind: 'payment', atMs: parseInstantMs(order.paid_at), createdMs: parseInstantMs(order.created_at), tradeNo: order.channel_trade_no,
       merchantOrderNo: order.order_no, merchantRefundNo: null, channelRefundNo: null, amountFen, feeFen: fee(amountFen),
-      productName: order.lines[0]?.name ?? '商品', payerId: order.member_id,
+      productName: order.lines[0]?.name ?? '商品', payerId: order.member_id, source: { resource: 'orders', record: order },
     });
   }
   for (const topup of dataset.topups) {
@@ -53,6 +56,7 @@ export function channelMovementsOf(dataset: MallDataset, channel: 'wechat' | 'al
     movements.push({
       kind: 'payment', atMs, createdMs: atMs - 20_000, tradeNo: topup.channel_trade_no, merchantOrderNo: topup.topup_no,
       merchantRefundNo: null, channelRefundNo: null, amountFen, feeFen: fee(amountFen), productName: '储值卡充值', payerId: topup.member_id,
+      source: { resource: 'topups', record: topup },
     });
   }
   for (const refund of dataset.refunds) {
@@ -64,6 +68,7 @@ export function channelMovementsOf(dataset: MallDataset, channel: 'wechat' | 'al
       kind: 'refund', atMs: parseInstantMs(refund.succeeded_at), createdMs: parseInstantMs(order.created_at), tradeNo: order.channel_trade_no,
       merchantOrderNo: refund.order_no, merchantRefundNo: refund.refund_no, channelRefundNo: refund.channel_refund_no ?? '',
       amountFen, feeFen: fee(amountFen), productName: order.lines[0]?.name ?? '商品', payerId: order.member_id,
+      source: { resource: 'refunds', record: refund },
     });
   }
   return movements;

@@ -1,6 +1,7 @@
 import type { Scale } from '../scales';
 import { importAlipayOperation, importWechatOperation } from './imports';
 import { excelExportOperation, verifyOperation } from './ledger-reads';
+import { gridPageOperation, reconcileOperation } from './reconcile';
 import { monthlyReportOperation } from './report';
 import { syncOperation } from './sync';
 import { countLabel, type BenchOperation } from './types';
@@ -22,8 +23,8 @@ export const benchOperations: readonly BenchOperation[] = [
   syncOperation,
   importWechatOperation,
   importAlipayOperation,
-  notAvailable('reconcile', (scale) => `${countLabel(scale.reconcileRowCount, 'orders')} x ${countLabel(scale.reconcileRowCount, 'rows')}`, { secondsMax: 5, ratioToFloorMax: 4, peakMemoryMbMax: null }, 'electron/core/reconcile has not landed'),
-  notAvailable('reconciliation grid page', (scale) => `${scale.gridPageRowCount} of ${countLabel(scale.reconcileRowCount, 'results')}`, { secondsMax: 0.05, ratioToFloorMax: null, peakMemoryMbMax: null }, 'electron/core/reconcile has not landed'),
+  reconcileOperation,
+  gridPageOperation,
   monthlyReportOperation,
   excelExportOperation,
   notAvailable('commission settlement', (scale) => countLabel(scale.settlementDistributorCount, 'distributors'), { secondsMax: 5, ratioToFloorMax: null, peakMemoryMbMax: null }, 'settlement (electron/core/commissions) has not landed'),
