@@ -11,42 +11,88 @@ function fenOf(expression: string): string {
 
 const body = (path: string) => `json_extract(m.body_json, '$.${path}')`;
 
+export const projectionColumns = `resource, id, version, kind, channel, document_no, order_no, order_id, channel_trade_no,
+  channel_refund_no, amount_fen, status, settled, event_at, business_date`;
+
 /**
- * Brings reconcile_mall_items up to date with mall_documents: only orders, top-ups and refunds
- * whose version is new or changed are (re)projected, in one INSERT ... SELECT.
- * Returns the number of documents (re)projected.
+ * The projected values of a mall document row aliased `m` (mall_documents, or NEW in a trigger):
+ * the exact text the migration reconcile_projection_triggers carries (a test keeps them equal).
  */
-export function refreshMallProjection(sqlite: SqliteDatabase): number {
+export function projectionValuesSql(): string {
   const eventAt = `CASE m.resource WHEN 'refunds' THEN coalesce(${body('succeeded_at')}, ${body('requested_at')}) ELSE ${body('paid_at')} END`;
   const amount = `CASE m.resource WHEN 'orders' THEN ${body('paid_amount')} WHEN 'topups' THEN ${body('amount')} ELSE ${body('channel_amount')} END`;
-  const result = sqlite
+  return `m.resource, m.id, m.version,
+    CASE m.resource WHEN 'refunds' THEN 'refund' ELSE 'payment' END,
+    coalesce(CASE m.resource WHEN 'refunds' THEN ${body('channel')} ELSE ${body('pay_channel')} END, 'none'),
+    m.document_no,
+    CASE m.resource WHEN 'refunds' THEN ${body('order_no')} ELSE m.document_no END,
+    m.order_id,
+    ${body('channel_trade_no')},
+    ${body('channel_refund_no')},
+    ${fenOf(amount)},
+    ${body('status')},
+    CASE m.resource WHEN 'refunds' THEN ${body('status')} = 'succeeded' ELSE ${body('paid_at')} IS NOT NULL END,
+    ${eventAt},
+    date(${eventAt}, '+8 hours')`;
+}
+
+export const projectionUpsertSql = `ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, kind = excluded.kind,
+  channel = excluded.channel, document_no = excluded.document_no, order_no = excluded.order_no, order_id = excluded.order_id,
+  channel_trade_no = excluded.channel_trade_no, channel_refund_no = excluded.channel_refund_no, amount_fen = excluded.amount_fen,
+  status = excluded.status, settled = excluded.settled, event_at = excluded.event_at, business_date = excluded.business_date`;
+
+export const projectedResources = `('orders', 'topups', 'refunds')`;
+
+/** The SQL of the migration that keeps reconcile_mall_items current (printed by `tsx projection-migration.ts`). */
+export function projectionMigrationSql(): string {
+  const fromNew = `(SELECT NEW.resource AS resource, NEW.id AS id, NEW.version AS version, NEW.document_no AS document_no,
+      NEW.order_id AS order_id, NEW.body_json AS body_json) m`;
+  const trigger = (event: 'INSERT' | 'UPDATE') => `CREATE TRIGGER reconcile_mall_items_on_${event.toLowerCase()} AFTER ${event} ON mall_documents
+WHEN NEW.resource IN ${projectedResources} AND NEW.document_no IS NOT NULL
+BEGIN
+  INSERT INTO reconcile_mall_items (${projectionColumns})
+  SELECT ${projectionValuesSql()}
+  FROM ${fromNew} WHERE true
+  ${projectionUpsertSql};
+END;`;
+  return [
+    `-- Keeps reconcile_mall_items (the keys reconciliation matches on) current as the sync writes mall_documents,
+-- so a reconciliation run never parses the documents' JSON. Generated from electron/core/reconcile/projection.ts.
+${trigger('INSERT')}`,
+    trigger('UPDATE'),
+    `INSERT INTO reconcile_mall_items (${projectionColumns})
+SELECT ${projectionValuesSql()}
+FROM mall_documents m WHERE m.resource IN ${projectedResources} AND m.document_no IS NOT NULL
+${projectionUpsertSql};`,
+  ].join('\n--> statement-breakpoint\n');
+}
+
+/**
+ * Repairs reconcile_mall_items from mall_documents: (re)projects every order, top-up and refund
+ * whose version is missing or differs. The triggers keep it current; this scans every document
+ * and is for repair and tests, not for each run. Returns the number of documents (re)projected.
+ */
+export function refreshMallProjection(sqlite: SqliteDatabase): number {
+  return sqlite
     .prepare(
-      `INSERT INTO reconcile_mall_items (resource, id, version, kind, channel, document_no, order_no, order_id, channel_trade_no,
-         channel_refund_no, amount_fen, status, settled, event_at, business_date)
-       SELECT m.resource, m.id, m.version,
-         CASE m.resource WHEN 'refunds' THEN 'refund' ELSE 'payment' END,
-         coalesce(CASE m.resource WHEN 'refunds' THEN ${body('channel')} ELSE ${body('pay_channel')} END, 'none'),
-         m.document_no,
-         CASE m.resource WHEN 'refunds' THEN ${body('order_no')} ELSE m.document_no END,
-         m.order_id,
-         ${body('channel_trade_no')},
-         ${body('channel_refund_no')},
-         ${fenOf(amount)},
-         ${body('status')},
-         CASE m.resource WHEN 'orders' THEN ${body('paid_at')} IS NOT NULL
-                         WHEN 'topups' THEN ${body('paid_at')} IS NOT NULL
-                         ELSE ${body('status')} = 'succeeded' END,
-         ${eventAt},
-         date(${eventAt}, '+8 hours')
+      `INSERT INTO reconcile_mall_items (${projectionColumns})
+       SELECT ${projectionValuesSql()}
        FROM mall_documents m
-       WHERE m.resource IN ('orders', 'topups', 'refunds') AND m.document_no IS NOT NULL
+       WHERE m.resource IN ${projectedResources} AND m.document_no IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM reconcile_mall_items p WHERE p.resource = m.resource AND p.id = m.id AND p.version = m.version)
-       ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, kind = excluded.kind, channel = excluded.channel,
-         document_no = excluded.document_no, order_no = excluded.order_no, order_id = excluded.order_id,
-         channel_trade_no = excluded.channel_trade_no, channel_refund_no = excluded.channel_refund_no,
-         amount_fen = excluded.amount_fen, status = excluded.status, settled = excluded.settled,
-         event_at = excluded.event_at, business_date = excluded.business_date`,
+       ${projectionUpsertSql}`,
     )
-    .run();
-  return result.changes;
+    .run().changes;
+}
+
+/** Whether the projection agrees with mall_documents (a verify check: counts and versions). */
+export function projectionStaleCount(sqlite: SqliteDatabase): number {
+  const row = sqlite
+    .prepare(
+      `SELECT count(*) AS stale FROM mall_documents m
+       WHERE m.resource IN ${projectedResources} AND m.document_no IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM reconcile_mall_items p WHERE p.resource = m.resource AND p.id = m.id AND p.version = m.version)`,
+    )
+    .get() as { stale: number };
+  return row.stale;
 }

@@ -240,6 +240,10 @@ function amountText(value: number | null): string | null {
   return value === null ? null : formatFenAsYuan(fen(value));
 }
 
+function absOrNull(value: number | null): number | null {
+  return value === null ? null : Math.abs(value);
+}
+
 export function toDiscrepancyItem(result: ReconciliationResult): DiscrepancyItem {
   if (result.category === null || (result.status !== 'open' && result.status !== 'resolved')) {
     throw new Error(`result ${result.id} is not a discrepancy`);
@@ -251,8 +255,9 @@ export function toDiscrepancyItem(result: ReconciliationResult): DiscrepancyItem
     order_no: result.orderNo,
     refund_no: result.refundNo,
     channel_trade_no: result.channelTradeNo,
-    mall_amount: amountText(result.mallAmountFen),
-    channel_amount: amountText(result.channelAmountFen),
+    // For a fee mismatch the compared figures are the fees: at the configured rate, and on the bill.
+    mall_amount: amountText(result.category === 'fee_mismatch' ? absOrNull(result.expectedFeeFen) : result.mallAmountFen),
+    channel_amount: amountText(result.category === 'fee_mismatch' ? absOrNull(result.channelFeeFen) : result.channelAmountFen),
     difference: formatFenAsYuan(fen(result.differenceFen)),
     business_date: result.businessDate,
     status: result.status,

@@ -1,0 +1,2 @@
+DROP INDEX `reconciliation_results_date`;--> statement-breakpoint
+CREATE INDEX `reconciliation_results_figures` ON `reconciliation_results` (`business_date`,`status`,`category`,`kind`,`difference_fen`,`channel_amount_fen`);
