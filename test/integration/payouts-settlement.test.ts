@@ -58,9 +58,14 @@ describe('settlement', () => {
     expect(balanceFen(harness.workspace, '2204', 'm_1')).toBe(0);
     expect(balanceFen(harness.workspace, '2206')).toBe(2100);
     expect(balanceFen(harness.workspace, '2204', 'm_3')).toBe(500);
-    const [payoutEntry] = entriesForSource(harness.workspace.sqlite, 'payouts', result.payouts[0].outBillNo);
-    expect(payoutEntry).toMatchObject({ entryType: 'commission_payout', source: { no: 'S2026101101' } });
-    expect(commissionsOfPayout(harness.workspace.sqlite, result.payouts[0].outBillNo).map((row) => row.mallAmountFen)).toEqual([1000, 100]);
+    const commissions = commissionsOfPayout(harness.workspace.sqlite, result.payouts[0].outBillNo);
+    expect(commissions.map((row) => row.mallAmountFen)).toEqual([1000, 100]);
+    // Each commission carries its own payout entry next to its accrual (what the sync reads as "paid out").
+    const entries = entriesForSource(harness.workspace.sqlite, 'commissions', commissions[0].commissionId);
+    expect(entries.map((entry) => [entry.entryType, entry.memo?.includes(result.payouts[0].outBillNo) ?? false])).toEqual([
+      ['commission_accrual', false],
+      ['commission_payout', true],
+    ]);
     expect(verifyWorkspace(harness.workspace.sqlite).ok).toBe(true);
   });
 
@@ -225,7 +230,7 @@ describe('payouts through the WeChat simulator', () => {
     const clawbacks = postCommissionClawbacks(harness.workspace, 'fin');
     expect(clawbacks).toEqual([expect.objectContaining({ commissionId: commission.commissionId, distributorId: 'm_3', amountFen: 1500, skipped: null })]);
     expect(balanceFen(harness.workspace, '1221', 'm_3')).toBe(1500);
-    expect(entriesForSource(harness.workspace.sqlite, 'commissions', commission.commissionId).map((entry) => entry.entryType)).toEqual(['commission_accrual', 'commission_clawback']);
+    expect(entriesForSource(harness.workspace.sqlite, 'commissions', commission.commissionId).map((entry) => entry.entryType)).toEqual(['commission_accrual', 'commission_payout', 'commission_clawback']);
     expect(postCommissionClawbacks(harness.workspace, 'fin')).toEqual([]);
     expect(listCommissionBasis(harness.workspace.sqlite, { distributorId: 'm_3' })[0].clawbackEntryId).toBe(clawbacks[0].entryId);
   });

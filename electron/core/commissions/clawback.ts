@@ -4,9 +4,10 @@
  * recovered. Only paid payouts claw back; a payout still in flight waits for its outcome (if it
  * fails, the commission is simply released and never paid).
  *
- * Rule shared with the sync: a commission that is in a payout (payout_commissions row not
- * released) is ours once cancelled — the sync must not reverse its accrual (see
- * isCommissionInPayout); this pass books the clawback instead.
+ * The sync books the same clawback when it sees the cancellation (it treats a commission with a
+ * live commission_payout entry on its source as paid out); this pass covers cancellations stored
+ * before the payout's outcome was known. Both post on the commission's source with the same
+ * postings and each skips when the other's clawback is already live, so it is booked once.
  */
 import type { SqliteDatabase } from '../../../db/open';
 import { appendAudit } from '../audit/audit-log';
@@ -14,6 +15,7 @@ import { postEntry } from '../ledger/post';
 import { commissionClawbackEntry } from '../ledger/rules/commissions';
 import { fen, formatFenAsYuan, type Fen } from '../money';
 import type { Workspace } from '../workspace/workspace';
+import { commissionSourceNoOf } from './settle';
 
 export interface ClawbackResult {
   commissionId: string;
@@ -35,7 +37,9 @@ export function postCommissionClawbacks(workspace: Workspace, userName: string):
   const rows = sqlite
     .prepare(
       `SELECT pc.id AS linkId, pc.commission_id AS commissionId, pc.amount_fen AS amountFen, p.party_id AS distributorId, p.out_bill_no AS outBillNo,
-         d.updated_at AS cancelledAt, json_extract(d.body_json, '$.order_no') AS orderNo,
+         d.updated_at AS cancelledAt, d.body_json AS bodyJson,
+         (SELECT count(*) FROM journal_entries c WHERE c.source_resource = 'commissions' AND c.source_id = pc.commission_id
+           AND c.entry_type = 'commission_clawback' AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_entry_id = c.id)) AS liveClawbacks,
          (SELECT count(*) FROM journal_entries e JOIN journal_entries r ON r.reverses_entry_id = e.id
            WHERE e.source_resource = 'commissions' AND e.source_id = pc.commission_id AND e.entry_type = 'commission_accrual') AS reversedAccruals
        FROM payout_commissions pc
@@ -45,7 +49,7 @@ export function postCommissionClawbacks(workspace: Workspace, userName: string):
          AND json_extract(d.body_json, '$.status') = 'cancelled'
        ORDER BY pc.id`,
     )
-    .all() as { linkId: number; commissionId: string; amountFen: number; distributorId: string; outBillNo: string; cancelledAt: string; orderNo: string | null; reversedAccruals: number }[];
+    .all() as { linkId: number; commissionId: string; amountFen: number; distributorId: string; outBillNo: string; cancelledAt: string; bodyJson: string; liveClawbacks: number; reversedAccruals: number }[];
   if (rows.length === 0) return [];
   const now = workspace.clock.now();
   const context = workspace.postingContext(userName);
@@ -53,12 +57,19 @@ export function postCommissionClawbacks(workspace: Workspace, userName: string):
   return sqlite.transaction(() =>
     rows.map((row): ClawbackResult => {
       const base = { commissionId: row.commissionId, distributorId: row.distributorId, amountFen: fen(row.amountFen), outBillNo: row.outBillNo };
+      if (row.liveClawbacks > 0) {
+        const existing = sqlite
+          .prepare(`SELECT id FROM journal_entries WHERE source_resource = 'commissions' AND source_id = ? AND entry_type = 'commission_clawback' ORDER BY id DESC LIMIT 1`)
+          .get(row.commissionId) as { id: number };
+        markClawback.run(existing.id, row.linkId);
+        return { ...base, entryId: existing.id, skipped: 'already booked by the sync' };
+      }
       if (row.reversedAccruals > 0) {
         // The expense already went back through a reversal: a clawback on top would take it back twice.
         return { ...base, entryId: null, skipped: 'the accrual was reversed after payout; review the distributor balance in 2204' };
       }
       const spec = commissionClawbackEntry({
-        source: { resource: 'commissions', id: row.commissionId, no: row.orderNo },
+        source: { resource: 'commissions', id: row.commissionId, no: commissionSourceNoOf(JSON.parse(row.bodyJson) as Record<string, unknown>) },
         distributorId: row.distributorId,
         cancelledAt: now.toISOString(),
         amountFen: fen(row.amountFen),

@@ -6,8 +6,8 @@
  * mall amount differs from basis x rate are held (flagged for review), not paid.
  *
  * Everything — the settlement, one payout per distributor (state 'created', out_bill_no fixed),
- * the commission links and the commission_payout entries (Dr 2204, Cr 2206) — is written in one
- * transaction: a crash leaves all of it or none of it.
+ * the commission links and the commission_payout entries (Dr 2204, Cr 2206, one per commission
+ * on the commission's source) — is written in one transaction: all of it or none of it.
  */
 import { appendAudit } from '../audit/audit-log';
 import { requirePermission, type Actor } from '../auth/users';
@@ -81,6 +81,21 @@ function nextSettlementNo(sqlite: Workspace['sqlite'], cycleEnd: string): string
   return `${prefix}${String(count + 1).padStart(2, '0')}`;
 }
 
+interface CommissionFields {
+  settleable_at?: unknown;
+  basis_amount?: unknown;
+  rate?: unknown;
+  amount?: unknown;
+  order_no?: unknown;
+  line_id?: unknown;
+  level?: unknown;
+}
+
+/** The document number the sync gives a commission's entries: order_no/line_id/level. */
+export function commissionSourceNoOf(body: CommissionFields): string {
+  return `${String(body.order_no ?? '')}/${String(body.line_id ?? '')}/${String(body.level ?? '')}`;
+}
+
 function remarkFor(cycle: SettlementCycle): string {
   return `分销佣金 ${cycle.start}至${cycle.end}`;
 }
@@ -100,9 +115,9 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
   return sqlite.transaction((): SettlementResult => {
     const settlementNo = nextSettlementNo(sqlite, cycle.end);
     const held: SettlementResult['held'] = [];
-    const byDistributor = new Map<string, { commissionId: string; amountFen: Fen }[]>();
+    const byDistributor = new Map<string, { commissionId: string; amountFen: Fen; sourceNo: string }[]>();
     for (const row of candidates(sqlite)) {
-      const body = JSON.parse(row.bodyJson) as { settleable_at?: unknown; basis_amount?: unknown; rate?: unknown; amount?: unknown };
+      const body = JSON.parse(row.bodyJson) as CommissionFields;
       const settleableMs = typeof body.settleable_at === 'string' ? new Date(body.settleable_at).getTime() : Number.NaN;
       if (Number.isNaN(settleableMs) || settleableMs >= cutoffMs) continue;
       const check = checkCommissionAmount(String(body.basis_amount ?? ''), String(body.rate ?? ''), String(body.amount ?? ''));
@@ -115,7 +130,7 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
         continue;
       }
       const list = byDistributor.get(row.distributorId) ?? [];
-      list.push({ commissionId: row.commissionId, amountFen: fen(row.accruedFen) });
+      list.push({ commissionId: row.commissionId, amountFen: fen(row.accruedFen), sourceNo: commissionSourceNoOf(body) });
       byDistributor.set(row.distributorId, list);
     }
 
@@ -132,8 +147,18 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
         continue;
       }
       const outBillNo = commissionOutBillNo(settlementNo, distributorId);
-      const spec = commissionPayoutEntry({ source: { resource: 'payouts', id: outBillNo, no: settlementNo }, distributorId, settledAt: now.toISOString(), amountFen });
-      const entry = spec ? postEntry(context, { ...spec, memo: `settlement ${settlementNo} ${cycle.start}..${cycle.end}` }) : null;
+      // One commission_payout entry per commission, on the commission's own source (as its
+      // accrual): the sync sees a live one as "paid out" and books a later cancellation as a
+      // clawback instead of reversing the accrual.
+      for (const commission of commissions) {
+        const spec = commissionPayoutEntry({
+          source: { resource: 'commissions', id: commission.commissionId, no: commission.sourceNo },
+          distributorId,
+          settledAt: now.toISOString(),
+          amountFen: commission.amountFen,
+        });
+        if (spec) postEntry(context, { ...spec, memo: `payout ${outBillNo} (settlement ${settlementNo} ${cycle.start}..${cycle.end})` });
+      }
       const member = memberOf.get(distributorId) as { body_json: string } | undefined;
       const payee = member ? (JSON.parse(member.body_json) as { wechat_openid?: string | null; real_name?: string | null }) : {};
       const payoutId = insertPayout(
@@ -150,7 +175,7 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
           payeeOpenid: payee.wechat_openid ?? null,
           payeeRealName: payee.real_name ?? null,
           remark,
-          payoutEntryId: entry?.id ?? null,
+          payoutEntryId: null,
         },
         actor.userName,
         now,

@@ -135,6 +135,13 @@ export function applyPayoutStatuses(workspace: Workspace, userName: string, stat
   })();
 }
 
+function liveEntryIds(sqlite: Workspace['sqlite'], condition: string, parameters: unknown[]): number[] {
+  const rows = sqlite
+    .prepare(`SELECT e.id FROM journal_entries e WHERE ${condition} AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses_entry_id = e.id) ORDER BY e.id`)
+    .all(...parameters) as { id: number }[];
+  return rows.map((row) => row.id);
+}
+
 function hasLiveEntry(sqlite: Workspace['sqlite'], source: SourceDocument, entryType: string): boolean {
   const entries = entriesForSource(sqlite, source.resource, source.id);
   return entries.some((entry) => entry.entryType === entryType && entry.reversedByEntryNo === null);
@@ -201,13 +208,20 @@ function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, 
 function bookReturned(workspace: Workspace, userName: string, payout: PayoutRecord, status: PayoutStatus): void {
   const sqlite = workspace.sqlite;
   const now = workspace.clock.now();
-  let returnEntryId: number | null = null;
-  if (payout.payoutEntryId !== null) {
-    const alreadyReversed = sqlite.prepare(`SELECT id FROM journal_entries WHERE reverses_entry_id = ?`).get(payout.payoutEntryId) as { id: number } | undefined;
-    returnEntryId =
-      alreadyReversed?.id ??
-      reverseEntry(workspace.postingContext(userName), payout.payoutEntryId, { memo: `payout ${payout.outBillNo} ${status.state}: ${status.failureReason ?? ''}`.trim() }).id;
-  }
+  const memo = `payout ${payout.outBillNo} ${status.state}: ${status.failureReason ?? ''}`.trim();
+  // Whatever moved the money to 2206 and is still live is reversed: the commission_payout
+  // entries of the payout's commissions, or the withdrawal's approval.
+  const live =
+    payout.kind === 'withdrawal' && payout.withdrawalId
+      ? liveEntryIds(sqlite, `source_resource = 'withdrawals' AND source_id = ? AND entry_type = 'withdrawal_approved'`, [payout.withdrawalId])
+      : liveEntryIds(
+          sqlite,
+          `source_resource = 'commissions' AND entry_type = 'commission_payout'
+           AND source_id IN (SELECT commission_id FROM payout_commissions WHERE payout_id = ? AND released_at IS NULL)`,
+          [payout.id],
+        );
+  const reversalIds = live.map((entryId) => reverseEntry(workspace.postingContext(userName), entryId, { memo }).id);
+  const returnEntryId = reversalIds[0] ?? null;
   sqlite.prepare(`UPDATE payouts SET return_entry_id = ?, finished_at = ? WHERE id = ?`).run(returnEntryId, now.toISOString(), payout.id);
   if (payout.kind === 'withdrawal' && payout.withdrawalId) {
     sqlite.prepare(`UPDATE withdrawal_reviews SET status = 'failed', updated_at = ? WHERE withdrawal_id = ?`).run(now.toISOString(), payout.withdrawalId);
@@ -233,7 +247,7 @@ function bookReturned(workspace: Workspace, userName: string, payout: PayoutReco
       action: 'payout.returned',
       objectType: 'payout',
       objectId: payout.outBillNo,
-      detail: { kind: payout.kind, party: payout.partyId, amount: formatFenAsYuan(payout.amountFen), state: status.state, reason: status.failureReason, returnEntryId },
+      detail: { kind: payout.kind, party: payout.partyId, amount: formatFenAsYuan(payout.amountFen), state: status.state, reason: status.failureReason, reversalIds },
     },
     now,
   );
