@@ -27,7 +27,7 @@ export const benchOperations: readonly BenchOperation[] = [
   gridPageOperation,
   monthlyReportOperation,
   excelExportOperation,
-  notAvailable('commission settlement', (scale) => countLabel(scale.settlementDistributorCount, 'distributors'), { secondsMax: 5, ratioToFloorMax: null, peakMemoryMbMax: null }, 'settlement (electron/core/commissions) has not landed'),
+  notAvailable('commission settlement', (scale) => countLabel(scale.settlementDistributorCount, 'distributors'), { secondsMax: 5, ratioToFloorMax: null, peakMemoryMbMax: null }, 'runSettlement + submitPayouts landed (0f1feed) but the bench does not drive them yet: it needs synced, accrued commissions for N distributors, a payout config and the WeChat simulator in its own process'),
   verifyOperation,
 ];
 
