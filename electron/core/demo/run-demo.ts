@@ -5,6 +5,7 @@ import { fixedClock, type Clock } from '../calendar/shanghai';
 import { importChannelFiles } from '../imports';
 import { trialBalance } from '../ledger/queries';
 import { generateMallDataset, startDemoMall, writeDemoChannelFiles } from '../mall/demo';
+import { gmvCrossCheck, syncFromMall } from '../mall/sync';
 import { fen, formatFenForDisplay } from '../money';
 import { createWorkspace, verifyWorkspace, type Workspace } from '../workspace';
 
@@ -74,6 +75,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ok: true,
       summary: `demo mall serving ${dataset.orders.length} orders, ${dataset.refunds.length} refunds, ${dataset.topups.length} top-ups, ${dataset.commissions.length} commissions, ${dataset.withdrawals.length} withdrawals at ${mall.url}`,
     });
+    const synced = await syncFromMall(workspace, { url: mall.url, token: 'demo-token', actorName: actor.userName });
+    const gmv = gmvCrossCheck(workspace.sqlite, `${month}-01`, lastDayOf(month));
+    record({
+      step: 'sync',
+      ok: true,
+      summary: `synced ${synced.fetched.orders} orders, ${synced.fetched.refunds} refunds, ${synced.fetched.topups} top-ups, ${synced.fetched.commissions} commissions, ${synced.fetched.withdrawals} withdrawals; ${synced.entries_posted} ledger entries posted; ${synced.rejected.length} records rejected; GMV differs from the mall on ${gmv.days.filter((day) => day.differenceFen !== 0).length} of ${gmv.days.length} days`,
+      figures: { fetched: synced.fetched, entries_posted: synced.entries_posted, rejected: synced.rejected.length },
+    });
     const files = writeDemoChannelFiles(dataset, join(options.outDirectory, 'channel-files'));
     record({
       step: 'channel_files',
@@ -111,4 +120,10 @@ function verifyStep(workspace: Workspace, record: (result: DemoStepResult) => vo
     ok: report.ok,
     summary: `${report.ok ? 'all integrity checks pass' : `FAILED: ${report.checks.filter((check) => !check.ok).map((check) => check.detail).join('; ')}`}; debits ${formatFenForDisplay(balance.debitTotalFen)} = credits ${formatFenForDisplay(balance.creditTotalFen)}`,
   });
+}
+
+function lastDayOf(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(year, monthNumber, 0));
+  return last.toISOString().slice(0, 10);
 }
