@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../core/calendar/shanghai';
 import { memberSubLedgers, roleNames, type HandlerName } from '../api';
 
 /**
@@ -6,7 +7,10 @@ import { memberSubLedgers, roleNames, type HandlerName } from '../api';
  * main parses each argument with the schema of its handler before core sees it. Objects are
  * strict: an unknown key is an error, not silently dropped.
  */
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date')
+  .refine((text) => isCalendarDate(text), 'not a calendar date');
 const calendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a YYYY-MM month');
 const filePath = z.string().min(1).max(4096).refine((text) => !text.includes('\u0000'), 'a path cannot contain NUL');
 const shortText = z.string().max(200);

@@ -185,7 +185,7 @@ export function App() {
 export function Root({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf', fontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif" } }}>
+    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1f5fbf', fontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif" } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

@@ -198,19 +198,13 @@ export function FirstRun({ appInfo, onOpened }: { appInfo: AppInfo; onOpened(sum
           items={[
             { key: 'create', label: t('firstRun.create'), children: createPane },
             { key: 'open', label: t('firstRun.open'), children: openPane },
-            {
-              key: 'demo',
-              label: t('firstRun.demo'),
-              children: appInfo.capabilities.demo ? (
-                <Typography.Paragraph>{t('firstRun.demoDetail')}</Typography.Paragraph>
-              ) : (
-                <Typography.Paragraph data-testid="demo-not-available">
-                  {t('firstRun.demoDetail')} <Typography.Text type="warning">{t('common.notAvailable')}</Typography.Text>
-                </Typography.Paragraph>
-              ),
-            },
           ]}
         />
+        <Card size="small" title={t('firstRun.demo')} style={{ marginTop: 16 }}>
+          <Typography.Paragraph data-testid="demo-not-available" style={{ marginBottom: 0 }}>
+            {t('firstRun.demoDetail')} <Typography.Text type="warning">{t('common.notAvailable')}</Typography.Text>
+          </Typography.Paragraph>
+        </Card>
       </Card>
     </div>
   );
