@@ -81,11 +81,34 @@ export function authenticate(sqlite: SqliteDatabase, name: string, password: str
   return { userName: user.name, role: user.role };
 }
 
-export function listUsers(sqlite: SqliteDatabase): { name: string; role: Role; createdAt: string; locked: boolean }[] {
-  return (sqlite.prepare(`SELECT name, role, created_at, locked_until FROM users ORDER BY id`).all() as {
+export function listUsers(sqlite: SqliteDatabase): { name: string; role: Role; createdAt: string; locked: boolean; disabled: boolean }[] {
+  return (sqlite.prepare(`SELECT name, role, created_at, locked_until, disabled FROM users ORDER BY id`).all() as {
     name: string;
     role: Role;
     created_at: string;
     locked_until: string | null;
-  }[]).map((row) => ({ name: row.name, role: row.role, createdAt: row.created_at, locked: row.locked_until !== null }));
+    disabled: number;
+  }[]).map((row) => ({ name: row.name, role: row.role, createdAt: row.created_at, locked: row.locked_until !== null, disabled: row.disabled === 1 }));
+}
+
+/** Adds a user on behalf of an admin (the CLI and the UI call this, not createUser). */
+export function addUser(sqlite: SqliteDatabase, actor: Actor, input: { name: string; role: Role; password: string }, now: Date): Actor {
+  requirePermission(actor, 'users.manage');
+  return createUser(sqlite, input, actor.userName, now);
+}
+
+/** Disables a user: they can no longer log in; their name stays on everything they did. */
+export function disableUser(sqlite: SqliteDatabase, actor: Actor, name: string, now: Date): void {
+  requirePermission(actor, 'users.manage');
+  if (name === actor.userName) throw new LedgerdeskError('invalid_input', 'you cannot disable your own account');
+  const user = sqlite.prepare(`SELECT role, disabled FROM users WHERE name = ?`).get(name) as { role: Role; disabled: number } | undefined;
+  if (!user) throw new LedgerdeskError('not_found', `no user named ${name}`);
+  if (user.role === 'admin') {
+    const otherAdmins = (sqlite.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND name != ?`).get(name) as { n: number }).n;
+    if (otherAdmins === 0) throw new LedgerdeskError('invalid_input', `${name} is the last admin`);
+  }
+  sqlite.transaction(() => {
+    sqlite.prepare(`UPDATE users SET disabled = 1 WHERE name = ?`).run(name);
+    appendAudit(sqlite, { userName: actor.userName, action: 'user.disable', objectType: 'user', objectId: name, detail: {} }, now);
+  })();
 }
