@@ -36,13 +36,13 @@ export interface PayoutsHarness {
 /** Thursday 2026-10-15 12:00 Shanghai: the default cycle is 2026-10-05..10-11. */
 export const START = '2026-10-15T04:00:00Z';
 
-export async function startPayoutsHarness(options: { api?: WechatPayoutApi } = {}): Promise<PayoutsHarness> {
+export async function startPayoutsHarness(options: { api?: WechatPayoutApi; start?: string; booksStartDate?: string } = {}): Promise<PayoutsHarness> {
   const directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-payouts-'));
   const path = join(directory, 'books.ldw');
-  const clock = createTestClock(START);
+  const clock = createTestClock(options.start ?? START);
   const simulator = await startTestSimulator(clock);
   const harness: PayoutsHarness = {
-    workspace: createWorkspace({ path, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: USER_PASSWORD, booksStartDate: '2026-09-01', clock }),
+    workspace: createWorkspace({ path, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: USER_PASSWORD, booksStartDate: options.booksStartDate ?? '2026-09-01', clock }),
     clock,
     simulator,
     path,

@@ -22,7 +22,7 @@ import type { SourceDocument } from '../ledger/entry';
 import { formatFenAsYuan } from '../money';
 import type { Workspace } from '../workspace/workspace';
 import type { ConfiguredPayoutChannels } from './merchant-config';
-import { COMMISSION_SETTLEMENTS_PATH, enqueueMallWrite, withdrawalPayoutResultPath } from './mall-writeback';
+import { enqueueMallWrite } from './mall-writeback';
 import { isFinalPayoutState, type PayoutChannel, type PayoutRequest, type PayoutStatus } from './payout-channel';
 import { listPayouts, type PayoutRecord } from './payout-store';
 
@@ -166,7 +166,7 @@ function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, 
       sqlite,
       {
         kind: 'withdrawal_payout_result',
-        path: withdrawalPayoutResultPath(payout.withdrawalId),
+        targetId: payout.withdrawalId,
         idempotencyKey: `withdrawal-payout-${payout.outBillNo}`,
         body: { status: 'paid', channel_ref: status.channelRef, paid_at: status.updatedAt, failure_reason: null },
       },
@@ -181,7 +181,7 @@ function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, 
       sqlite,
       {
         kind: 'commission_settlement',
-        path: COMMISSION_SETTLEMENTS_PATH,
+        targetId: payout.outBillNo,
         idempotencyKey: `commission-settlement-${payout.outBillNo}`,
         // One mall settlement per payout: its number is the payout's out_bill_no.
         body: {
@@ -229,7 +229,7 @@ function bookReturned(workspace: Workspace, userName: string, payout: PayoutReco
       sqlite,
       {
         kind: 'withdrawal_payout_result',
-        path: withdrawalPayoutResultPath(payout.withdrawalId),
+        targetId: payout.withdrawalId,
         idempotencyKey: `withdrawal-payout-${payout.outBillNo}`,
         body: { status: 'failed', channel_ref: status.channelRef, paid_at: null, failure_reason: `${status.state}: ${status.failureReason ?? ''}`.trim() },
       },

@@ -23,7 +23,7 @@ import { entriesForSource } from '../ledger/read';
 import { reverseEntry } from '../ledger/reverse';
 import { withdrawalApprovedEntry } from '../ledger/rules/withdrawals';
 import { formatFenAsYuan } from '../money';
-import { enqueueMallWrite, withdrawalDecisionPath } from '../payouts/mall-writeback';
+import { enqueueMallWrite } from '../payouts/mall-writeback';
 import { insertPayout, withdrawalOutBillNo, withdrawalSettlementNo } from '../payouts/payout-store';
 import type { Workspace } from '../workspace/workspace';
 import { findWithdrawal, identityThresholdFen, memberHistory, type MemberHistory, type WithdrawalItem, type WithdrawalStatus } from './withdrawals';
@@ -191,7 +191,7 @@ export function reviewWithdrawal(workspace: Workspace, actor: Actor, input: Revi
       sqlite,
       {
         kind: 'withdrawal_decision',
-        path: withdrawalDecisionPath(item.withdrawalId),
+        targetId: item.withdrawalId,
         idempotencyKey: `withdrawal-decision-${item.withdrawalId}`,
         body: { decision: 'approve', reviewed_by: reviewers, note, decided_at: at },
       },
@@ -227,7 +227,7 @@ function finishRejection(workspace: Workspace, actor: Actor, item: WithdrawalIte
     sqlite,
     {
       kind: 'withdrawal_decision',
-      path: withdrawalDecisionPath(item.withdrawalId),
+      targetId: item.withdrawalId,
       idempotencyKey: `withdrawal-decision-${item.withdrawalId}`,
       body: { decision: 'reject', reviewed_by: reviewers, note: reason, decided_at: now.toISOString() },
     },
