@@ -34,7 +34,7 @@ async function runOneInChild(command: Extract<BenchCommand, { mode: 'run-one' }>
     } else {
       run = await operation.measure(context);
     }
-    const measurement: Measurement = { seconds: run.seconds, rowCount: run.rowCount, peakMemoryMb: peakMemoryMb(), note: run.note };
+    const measurement: Measurement = { seconds: run.seconds, rowCount: run.rowCount, peakMemoryMb: peakMemoryMb(), cpuSeconds: run.cpuSeconds, note: run.note };
     printChildResult({ ok: true, value: measurement });
   } catch (error) {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
@@ -116,7 +116,12 @@ async function runAll(command: Extract<BenchCommand, { mode: 'run' }>): Promise<
         if (!floor.ok) log(`${key}: floor failed: ${floor.error}`);
       }
       const result = measuredResult(operation.name, size, operation.target, measured.value, floor?.ok ? floor.value : null);
-      const notes = [measured.value.note, floor?.ok ? floor.value.note : floor ? `floor failed: ${floor.error}` : undefined].filter(Boolean);
+      const cpu = (measurement: Measurement) => (measurement.cpuSeconds === undefined ? '' : `cpu ${measurement.cpuSeconds.toFixed(2)} s`);
+      const notes = [
+        cpu(measured.value),
+        measured.value.note,
+        floor?.ok ? [cpu(floor.value) && `floor ${cpu(floor.value)}`, floor.value.note].filter(Boolean).join(', ') : floor ? `floor failed: ${floor.error}` : undefined,
+      ].filter(Boolean);
       log(`${key}: ${result.seconds} s${result.floor_seconds === null ? '' : ` (floor ${result.floor_seconds} s)`}, peak ${result.peak_memory_mb} MB`);
       lines.push({ result, target: operation.target, status: null, note: notes.length ? notes.join('; ') : null });
     }

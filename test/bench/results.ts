@@ -44,6 +44,7 @@ export interface Measurement {
   /** Rows (orders, postings, distributors...) the operation processed. */
   rowCount: number;
   peakMemoryMb: number;
+  cpuSeconds?: number;
   /** Free text for the printed table (e.g. what the floor is made of). */
   note?: string;
 }

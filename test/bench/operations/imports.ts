@@ -16,10 +16,10 @@ function freshImportWorkspace(context: OperationContext) {
 async function measureImport(context: OperationContext, path: string, expectedRowCount: number): Promise<TimedRun> {
   const workspace = freshImportWorkspace(context);
   try {
-    const { value: result, seconds } = await timed(() => importChannelFile(workspace, path, { actor: BENCH_ADMIN }));
+    const { value: result, seconds, cpuSeconds } = await timed(() => importChannelFile(workspace, path, { actor: BENCH_ADMIN }));
     if (result.error) throw new Error(`import failed: ${JSON.stringify(result.error)}`);
     if (result.rows !== expectedRowCount) throw new Error(`import read ${result.rows} rows, the bill has ${expectedRowCount}`);
-    return { seconds, rowCount: result.rows };
+    return { seconds, cpuSeconds, rowCount: result.rows };
   } finally {
     workspace.close();
   }
@@ -125,6 +125,7 @@ async function measureImportFloor(
     if (parseAndInsert.value !== parseOnly.value) throw new Error('floor passes disagree on the row count');
     return {
       seconds: parseAndInsert.seconds,
+      cpuSeconds: parseAndInsert.cpuSeconds,
       rowCount: parseAndInsert.value,
       note: `floor = naive split-parse (${parseOnly.seconds.toFixed(2)} s alone) + bare prepared insert + 1 index, encrypted`,
     };

@@ -23,11 +23,11 @@ async function measureVerify(context: OperationContext): Promise<TimedRun> {
   const workspace = freshLedgerWorkspace(context);
   try {
     const postingCount = postingCountOf(workspace);
-    const { value: report, seconds } = await timed(() => verifyWorkspace(workspace.sqlite));
+    const { value: report, seconds, cpuSeconds } = await timed(() => verifyWorkspace(workspace.sqlite));
     const failed = report.checks.filter((check) => !check.ok);
     // A failing check is a finding about the data, not a crash of the benchmark: shown, not hidden.
     const note = failed.length ? `verify reported: ${failed.map((check) => `${check.name} (${check.detail})`).join('; ')}` : undefined;
-    return { seconds, rowCount: postingCount, note };
+    return { seconds, cpuSeconds, rowCount: postingCount, note };
   } finally {
     workspace.close();
   }
@@ -70,12 +70,12 @@ async function measureExcelExport(context: OperationContext): Promise<TimedRun> 
     const available = transactionDetailCount(workspace.sqlite, period);
     if (available < rowCountWanted) throw new Error(`the ledger workspace holds ${available} posting rows, fewer than ${rowCountWanted}`);
     const rows = firstRows(transactionDetails(workspace.sqlite, period), rowCountWanted) as Iterable<ExportRow>;
-    const { value: written, seconds } = await timed(() =>
+    const { value: written, seconds, cpuSeconds } = await timed(() =>
       writeWorkbook(outputPath, [{ name: '交易明细', columns: detailColumns, rows }], { createdAt: new Date('2026-11-05T02:00:00.000Z') }),
     );
     const rowCount = written.sheets[0].rowCount;
     if (rowCount !== rowCountWanted) throw new Error(`wrote ${rowCount} rows, wanted ${rowCountWanted}`);
-    return { seconds, rowCount, note: `transaction details read from the workspace while writing; xlsx ${(statSync(outputPath).size / 1e6).toFixed(1)} MB` };
+    return { seconds, cpuSeconds, rowCount, note: `transaction details read from the workspace while writing; xlsx ${(statSync(outputPath).size / 1e6).toFixed(1)} MB` };
   } finally {
     workspace.close();
   }

@@ -22,11 +22,12 @@ async function measureReconcile(context: OperationContext): Promise<TimedRun> {
   try {
     const rowCount = channelRowCountOf(workspace);
     const steps: string[] = [];
-    const { value: summary, seconds } = await timed(() =>
+    const { value: summary, seconds, cpuSeconds } = await timed(() =>
       runReconciliation(workspace, BENCH_ADMIN, { onStep: (step, milliseconds) => steps.push(`${step} ${(milliseconds / 1000).toFixed(2)} s`) }),
     );
     return {
       seconds,
+      cpuSeconds,
       rowCount,
       note: `${summary.matched} matched, ${summary.pending} pending, ${summary.openDiscrepancies} open discrepancies; steps: ${steps.join(', ')}`,
     };
@@ -43,8 +44,8 @@ async function measureReconcileFloor(context: OperationContext): Promise<TimedRu
     const statement = workspace.sqlite.prepare(
       `SELECT count(*) AS n, sum(c.amount_fen) AS s FROM channel_transactions c JOIN mall_documents m ON m.document_no = c.merchant_order_no`,
     );
-    const { value: joined, seconds } = await timed(() => statement.get() as { n: number; s: number });
-    return { seconds, rowCount, note: `floor = bare join channel_transactions x mall_documents on the order number (${joined.n} pairs, both sides indexed)` };
+    const { value: joined, seconds, cpuSeconds } = await timed(() => statement.get() as { n: number; s: number });
+    return { seconds, cpuSeconds, rowCount, note: `floor = bare join channel_transactions x mall_documents on the order number (${joined.n} pairs, both sides indexed)` };
   } finally {
     workspace.close();
   }
@@ -58,10 +59,10 @@ async function measureGridPage(context: OperationContext): Promise<TimedRun> {
     const pageSize = context.scale.gridPageRowCount;
     const first = listReconciliationResults(workspace.sqlite, { page: 1, pageSize });
     const middlePage = Math.max(1, Math.ceil(first.total / pageSize / 2));
-    const { value: page, seconds } = await timed(() => listReconciliationResults(workspace.sqlite, { page: middlePage, pageSize }));
+    const { value: page, seconds, cpuSeconds } = await timed(() => listReconciliationResults(workspace.sqlite, { page: middlePage, pageSize }));
     if (page.rows.length !== Math.min(pageSize, first.total)) throw new Error(`page ${middlePage} has ${page.rows.length} rows`);
     const last = await timed(() => listReconciliationResults(workspace.sqlite, { page: Math.ceil(first.total / pageSize), pageSize }));
-    return { seconds, rowCount: page.rows.length, note: `page ${middlePage} of ${Math.ceil(first.total / pageSize)} over ${first.total} results (last page ${(last.seconds * 1000).toFixed(1)} ms)` };
+    return { seconds, cpuSeconds, rowCount: page.rows.length, note: `page ${middlePage} of ${Math.ceil(first.total / pageSize)} over ${first.total} results (last page ${(last.seconds * 1000).toFixed(1)} ms)` };
   } finally {
     workspace.close();
   }

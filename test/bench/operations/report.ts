@@ -9,9 +9,9 @@ async function measureMonthlyReport(context: OperationContext): Promise<TimedRun
   const workspace = freshLedgerWorkspace(context);
   try {
     const postingCount = (workspace.sqlite.prepare(`SELECT count(*) AS n FROM postings`).get() as { n: number }).n;
-    const { value: overview, seconds } = await timed(() => monthlyOverview(workspace, REPORT_MONTH));
+    const { value: overview, seconds, cpuSeconds } = await timed(() => monthlyOverview(workspace, REPORT_MONTH));
     if (overview.month !== REPORT_MONTH) throw new Error(`the overview is for ${overview.month}`);
-    return { seconds, rowCount: postingCount, note: `overview of ${REPORT_MONTH} (six months of postings in the workspace)` };
+    return { seconds, cpuSeconds, rowCount: postingCount, note: `overview of ${REPORT_MONTH} (six months of postings in the workspace)` };
   } finally {
     workspace.close();
   }

@@ -45,11 +45,12 @@ async function measureSync(context: OperationContext): Promise<TimedRun> {
   const workspace = createBenchWorkspace(join(context.workDir, 'books.ldw'), `${SYNC_MONTH}-01`);
   const mall = await startMallServer(context.scale);
   try {
-    const { value: result, seconds } = await timed(() => syncFromMall(workspace, { url: mall.url, token: MALL_TOKEN, actorName: BENCH_ADMIN.userName }));
+    const { value: result, seconds, cpuSeconds } = await timed(() => syncFromMall(workspace, { url: mall.url, token: MALL_TOKEN, actorName: BENCH_ADMIN.userName }));
     if (result.fetched.orders !== context.scale.syncOrderCount) throw new Error(`synced ${result.fetched.orders} orders, the mall has ${context.scale.syncOrderCount}`);
     const otherRecords = Object.entries(result.fetched).filter(([resource]) => resource !== 'orders').reduce((sum, [, count]) => sum + count, 0);
     return {
       seconds,
+      cpuSeconds,
       rowCount: result.fetched.orders,
       note: `plus ${otherRecords} other records (members, refunds, top-ups, points, commissions, withdrawals), ${result.entries_posted} entries posted, ${result.rejected.length} rejected`,
     };

@@ -14,6 +14,8 @@ export interface OperationContext {
 export interface TimedRun {
   seconds: number;
   rowCount: number;
+  /** CPU time (user + system, all threads) the timed part used: less sensitive to a busy machine than wall time. */
+  cpuSeconds?: number;
   note?: string;
 }
 
@@ -32,11 +34,13 @@ export interface BenchOperation {
 }
 
 /** Times fn alone: setup before the call and checks after it are not counted. */
-export async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; seconds: number }> {
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
+  const cpuBefore = process.cpuUsage();
   const startedAt = process.hrtime.bigint();
   const value = await fn();
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  return { value, seconds };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 export function countLabel(count: number, unit: string): string {
