@@ -1,4 +1,10 @@
 import type { CommandDefinition } from '../command';
+import { auditLogCommand } from './audit-log';
+import { auditorCopyCommand } from './auditor-copy';
+import { backupCommand } from './backup';
+import { passphraseCommand } from './passphrase';
+import { restoreCommand } from './restore';
+import { userListCommand } from './user-list';
 import { demoCommand } from './demo';
 import { importCommand } from './import';
 import { initCommand } from './init';
@@ -13,4 +19,10 @@ export const commands: CommandDefinition[] = [
   ledgerFindCommand,
   verifyCommand,
   userAddCommand,
+  userListCommand,
+  auditLogCommand,
+  backupCommand,
+  restoreCommand,
+  passphraseCommand,
+  auditorCopyCommand,
 ];
