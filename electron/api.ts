@@ -185,6 +185,112 @@ export interface VerifyResult {
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
+/** The demo workspace (DESIGN.md section 5): built from the embedded demo mall; its secrets are public on purpose. */
+export const DEMO_PASSPHRASE = 'ledgerdesk-demo-2026';
+export const DEMO_ADMIN_NAME = 'admin';
+export const DEMO_ADMIN_PASSWORD = 'demo-admin-2026';
+
+export interface DemoResult {
+  workspace: WorkspaceSummary;
+  steps: { step: string; ok: boolean; summary: string }[];
+  ok: boolean;
+}
+
+export type DiscrepancyCategory =
+  | 'missing_in_channel'
+  | 'missing_in_mall'
+  | 'amount_mismatch'
+  | 'duplicate_in_channel'
+  | 'status_mismatch'
+  | 'refund_missing_in_channel'
+  | 'refund_missing_in_mall'
+  | 'refund_amount_mismatch'
+  | 'fee_mismatch';
+export const discrepancyCategoryNames: readonly DiscrepancyCategory[] = [
+  'missing_in_channel',
+  'missing_in_mall',
+  'amount_mismatch',
+  'duplicate_in_channel',
+  'status_mismatch',
+  'refund_missing_in_channel',
+  'refund_missing_in_mall',
+  'refund_amount_mismatch',
+  'fee_mismatch',
+];
+export type ReconciliationStatus = 'matched' | 'pending' | 'open' | 'resolved';
+export const reconciliationStatusNames: readonly ReconciliationStatus[] = ['matched', 'pending', 'open', 'resolved'];
+export type Resolution = 'mall_corrected' | 'channel_corrected' | 'write_off' | 'timing';
+export const resolutionNames: readonly Resolution[] = ['mall_corrected', 'channel_corrected', 'write_off', 'timing'];
+export type ReconciliationSortColumn = 'business_date' | 'difference' | 'mall_amount' | 'channel_amount' | 'id';
+
+export interface ReconcileSummaryResult {
+  fromDate: string | null;
+  toDate: string | null;
+  matched: number;
+  pending: number;
+  openDiscrepancies: number;
+  resolvedDiscrepancies: number;
+  byCategory: Record<DiscrepancyCategory, number>;
+  openDifferenceFen: AmountFen;
+  channelPaymentFen: AmountFen;
+  /** Decimal string ratio, e.g. "0.000123". */
+  discrepancyRate: string;
+}
+
+export interface ReconciliationRow {
+  id: number;
+  kind: 'payment' | 'refund';
+  channel: 'wechat' | 'alipay';
+  status: ReconciliationStatus;
+  category: DiscrepancyCategory | null;
+  orderNo: string | null;
+  refundNo: string | null;
+  channelTradeNo: string | null;
+  mallAmountFen: AmountFen | null;
+  channelAmountFen: AmountFen | null;
+  differenceFen: AmountFen;
+  expectedFeeFen: AmountFen | null;
+  channelFeeFen: AmountFen | null;
+  businessDate: string;
+  assignedTo: string | null;
+  resolution: Resolution | null;
+  resolutionNote: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  adjustmentEntryNo: string | null;
+}
+
+export interface ReconciliationPageArgs {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  sort?: { column: ReconciliationSortColumn; direction: 'asc' | 'desc' };
+  filters?: {
+    dateFrom?: string;
+    dateTo?: string;
+    channel?: 'wechat' | 'alipay';
+    category?: DiscrepancyCategory;
+    status?: ReconciliationStatus[];
+    /** Exact order, refund or channel trade number. */
+    search?: string;
+  };
+}
+
+export interface ReconciliationPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  rows: ReconciliationRow[];
+}
+
+export interface ReconciliationDetailResult {
+  result: ReconciliationRow;
+  mallDocument: { resource: string; id: string; version: number; body: Record<string, unknown> } | null;
+  channelRows: { id: number; fileName: string; lineNumber: number; rawLine: string; kind: string; amountFen: AmountFen; feeFen: AmountFen; occurredAt: string; businessDate: string }[];
+  entries: LedgerEntry[];
+  comments: { at: string; userName: string; text: string }[];
+}
+
 /** Progress of a long operation, pushed to the window while it runs in a worker thread. */
 export interface ProgressEvent {
   taskId: string;
@@ -224,6 +330,14 @@ export interface ApiContract {
   addUser: { args: { name: string; role: Role; password: string }; result: UserItem };
   /** Runs in a worker thread with progress events; the window stays responsive. */
   verifyWorkspace: { args: EmptyArgs; result: VerifyResult };
+  /** Builds the demo workspace (demo mall sync + channel files import) in a worker, then opens it. */
+  openDemo: { args: EmptyArgs; result: DemoResult };
+  /** Matches mall documents against the imported channel rows (worker thread). */
+  reconcileRun: { args: { fromDate?: string; toDate?: string }; result: ReconcileSummaryResult };
+  reconciliationPage: { args: ReconciliationPageArgs; result: ReconciliationPage };
+  reconciliationDetail: { args: { id: number }; result: ReconciliationDetailResult };
+  /** All or none; a write-off posts an adjustment entry. */
+  resolveDiscrepancies: { args: { ids: number[]; resolution: Resolution; note: string }; result: { items: { id: number; resolution: Resolution; adjustmentEntryNo: string | null }[] } };
 }
 
 export type HandlerName = keyof ApiContract;
@@ -249,6 +363,11 @@ export const handlerNames = [
   'listUsers',
   'addUser',
   'verifyWorkspace',
+  'openDemo',
+  'reconcileRun',
+  'reconciliationPage',
+  'reconciliationDetail',
+  'resolveDiscrepancies',
 ] as const satisfies readonly HandlerName[];
 
 // Compile-time check that handlerNames lists every handler of the contract.

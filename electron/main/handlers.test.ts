@@ -42,6 +42,7 @@ describe('IPC handlers (validation -> core -> plain data)', () => {
       appVersion: 'test',
       clock: fixedClock('2026-10-15T04:00:00.000Z'),
       suggestedWorkspacePath: path,
+      demoDirectory: join(directory, 'demo'),
       passphraseMemory: memoryPassphrases(),
       recentWorkspaces: memoryRecentWorkspaceStore(),
       taskRunner: inProcessTaskRunner,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEMO_ADMIN_PASSWORD, DEMO_PASSPHRASE } from '../api';
 import type {
   AccountLine,
   ApiResult,
@@ -9,6 +10,7 @@ import type {
   HandlerResult,
   LedgerEntry,
   ProgressEvent,
+  ReconciliationRow,
   RecentWorkspace,
   SessionState,
   SessionUser,
@@ -22,9 +24,10 @@ import { LedgerdeskError, toErrorData, type ErrorData } from '../core/errors';
 import { accountByCode } from '../core/ledger/accounts';
 import { memberStatement, trialBalance, type TrialBalanceLine } from '../core/ledger/queries';
 import { traceEntries, type StoredEntry } from '../core/ledger/read';
+import { listReconciliationResults, reconciliationDetail, resolveDiscrepancies, type ReconciliationResult } from '../core/reconcile';
 import { createWorkspace, openWorkspace, type Workspace } from '../core/workspace';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
-import type { TaskRunner } from './tasks';
+import type { TaskInputs, TaskName, TaskOutputs, TaskRunner } from './tasks';
 
 /**
  * The IPC handlers, free of Electron: each one validates its argument (zod), calls core and
@@ -49,6 +52,8 @@ export interface ShellServices {
   appVersion: string;
   clock: Clock;
   suggestedWorkspacePath: string;
+  /** Where the demo workspace and its channel files are written (replaced on each demo run). */
+  demoDirectory: string;
   passphraseMemory: PassphraseMemory | null;
   recentWorkspaces: RecentWorkspaceStore;
   /** A native file dialog; absent in the test bridge. */
@@ -63,10 +68,10 @@ export const buildCapabilities: Record<Capability, boolean> = {
   audit: true,
   users: true,
   verify: true,
-  demo: false,
+  demo: true,
   sync: false,
   import: false,
-  reconcile: false,
+  reconcile: true,
   withdrawals: false,
   payouts: false,
   close: false,
@@ -138,6 +143,31 @@ function entryOf(entry: StoredEntry, entryNoById: Map<number, string>): LedgerEn
   };
 }
 
+function reconciliationRowOf(result: ReconciliationResult): ReconciliationRow {
+  return {
+    id: result.id,
+    kind: result.kind,
+    channel: result.channel,
+    status: result.status,
+    category: result.category,
+    orderNo: result.orderNo,
+    refundNo: result.refundNo,
+    channelTradeNo: result.channelTradeNo,
+    mallAmountFen: result.mallAmountFen,
+    channelAmountFen: result.channelAmountFen,
+    differenceFen: result.differenceFen,
+    expectedFeeFen: result.expectedFeeFen,
+    channelFeeFen: result.channelFeeFen,
+    businessDate: result.businessDate,
+    assignedTo: result.assignedTo,
+    resolution: result.resolution,
+    resolutionNote: result.resolutionNote,
+    resolvedBy: result.resolvedBy,
+    resolvedAt: result.resolvedAt,
+    adjustmentEntryNo: result.adjustmentEntryNo,
+  };
+}
+
 /** 'YYYY-MM-DD' inclusive end date -> the exclusive instant after it. */
 function endOfShanghaiDay(date: string): string {
   return startOfShanghaiDay(addDays(date, 1));
@@ -188,6 +218,16 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
     services.recentWorkspaces.touch({ path: summary.path, companyName: summary.companyName, lastOpenedAt: services.clock.now().toISOString() });
     if (remember && services.passphraseMemory) services.passphraseMemory.remember(summary.path, passphrase);
     return summary;
+  }
+
+  async function runTask<K extends TaskName>(name: K, input: TaskInputs[K]): Promise<TaskOutputs[K]> {
+    taskSequence += 1;
+    const taskId = `${name}-${taskSequence}`;
+    try {
+      return await services.taskRunner.run(name, input, (label, done, total) => services.emitProgress({ taskId, label, done, total, finished: false }));
+    } finally {
+      services.emitProgress({ taskId, label: name, done: 1, total: 1, finished: true });
+    }
   }
 
   function recentWorkspaces(): RecentWorkspace[] {
@@ -357,15 +397,58 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
     async verifyWorkspace() {
       const { open } = requireActor('ledger.read');
-      taskSequence += 1;
-      const taskId = `verify-${taskSequence}`;
-      try {
-        return await services.taskRunner.run('verify', { path: open.workspace.path, passphrase: open.passphrase }, (label, done, total) =>
-          services.emitProgress({ taskId, label, done, total, finished: false }),
-        );
-      } finally {
-        services.emitProgress({ taskId, label: 'verify', done: 1, total: 1, finished: true });
-      }
+      return runTask('verify', { path: open.workspace.path, passphrase: open.passphrase });
+    },
+
+    async openDemo() {
+      // The demo replaces its own folder: close it first if it is the open workspace.
+      closeCurrent();
+      const demo = await runTask('demo', { outDirectory: services.demoDirectory, passphrase: DEMO_PASSPHRASE, adminPassword: DEMO_ADMIN_PASSWORD });
+      const workspace = openWorkspace({ path: demo.workspacePath, passphrase: DEMO_PASSPHRASE, clock: services.clock });
+      return { workspace: adopt(workspace, DEMO_PASSPHRASE, false), steps: demo.steps, ok: demo.ok };
+    },
+
+    async reconcileRun(args) {
+      const { open, actor } = requireActor('reconcile.run');
+      return runTask('reconcile', {
+        path: open.workspace.path,
+        passphrase: open.passphrase,
+        actor: { userName: actor.userName, role: actor.role },
+        now: services.clock.now().toISOString(),
+        fromDate: args.fromDate,
+        toDate: args.toDate,
+      });
+    },
+
+    reconciliationPage(args) {
+      const { open } = requireActor('ledger.read');
+      const page = listReconciliationResults(open.workspace.sqlite, {
+        page: args.page,
+        pageSize: args.pageSize,
+        sort: args.sort,
+        filters: args.filters ? { ...args.filters, search: args.filters.search?.trim() || undefined } : undefined,
+      });
+      return { total: page.total, page: page.page, pageSize: page.pageSize, rows: page.rows.map(reconciliationRowOf) };
+    },
+
+    reconciliationDetail(args) {
+      const { open } = requireActor('ledger.read');
+      const detail = reconciliationDetail(open.workspace.sqlite, args.id);
+      if (!detail) throw new LedgerdeskError('not_found', `no reconciliation result ${args.id}`);
+      const entryNoById = new Map(detail.entries.map((entry) => [entry.id, entry.entryNo]));
+      return {
+        result: reconciliationRowOf(detail.result),
+        mallDocument: detail.mallDocument,
+        channelRows: detail.channelRows.map((row) => ({ ...row })),
+        entries: detail.entries.map((entry) => entryOf(entry, entryNoById)),
+        comments: detail.comments.map((comment) => ({ ...comment })),
+      };
+    },
+
+    resolveDiscrepancies(args) {
+      const { open, actor } = requireActor('discrepancy.review');
+      const items = resolveDiscrepancies(open.workspace, actor, args.ids, { resolution: args.resolution, note: args.note });
+      return { items: items.map((item) => ({ id: item.id, resolution: item.resolution, adjustmentEntryNo: item.adjustmentEntryNo })) };
     },
   };
 

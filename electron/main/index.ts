@@ -45,6 +45,7 @@ function createHandlers(): HandlerSession {
     appVersion: app.getVersion(),
     clock,
     suggestedWorkspacePath: join(app.getPath('documents'), 'Ledgerdesk', 'workspace.ldw'),
+    demoDirectory: join(app.getPath('userData'), 'demo'),
     passphraseMemory: passphraseMemory(),
     recentWorkspaces: fileRecentWorkspaceStore(app.getPath('userData')),
     async chooseWorkspacePath(mode) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../core/calendar/shanghai';
-import { memberSubLedgers, roleNames, type HandlerName } from '../api';
+import { discrepancyCategoryNames, memberSubLedgers, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName } from '../api';
 
 /**
  * Run-time validation of every IPC argument (DESIGN.md section 9): the renderer is untrusted, so
@@ -50,6 +50,29 @@ export const ipcSchemas = {
   listUsers: empty,
   addUser: z.strictObject({ name: z.string().min(1).max(64), role: z.enum(roleNames), password: secretText }),
   verifyWorkspace: empty,
+  openDemo: empty,
+  reconcileRun: z.strictObject({ fromDate: calendarDate.optional(), toDate: calendarDate.optional() }),
+  reconciliationPage: z.strictObject({
+    page: z.number().int().min(1).max(1_000_000_000),
+    pageSize: z.number().int().min(1).max(1000),
+    sort: z.strictObject({ column: z.enum(['business_date', 'difference', 'mall_amount', 'channel_amount', 'id']), direction: z.enum(['asc', 'desc']) }).optional(),
+    filters: z
+      .strictObject({
+        dateFrom: calendarDate.optional(),
+        dateTo: calendarDate.optional(),
+        channel: z.enum(['wechat', 'alipay']).optional(),
+        category: z.enum(discrepancyCategoryNames).optional(),
+        status: z.array(z.enum(reconciliationStatusNames)).max(4).optional(),
+        search: z.string().min(1).max(100).optional(),
+      })
+      .optional(),
+  }),
+  reconciliationDetail: z.strictObject({ id: z.number().int().min(1) }),
+  resolveDiscrepancies: z.strictObject({
+    ids: z.array(z.number().int().min(1)).min(1).max(10_000),
+    resolution: z.enum(resolutionNames),
+    note: z.string().trim().min(1).max(2000),
+  }),
 } as const satisfies Record<HandlerName, z.ZodType>;
 
 // Compile-time: each schema's output is exactly the contract's argument type.

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('task-worker must run in a worker thread');
   try {
-    const task = tasks[request.name];
+    const task = tasks[request.name] as (input: TaskInputs[TaskName], report: (label: string, done: number, total: number | null) => void) => unknown;
     const value = await task(request.input, (label, done, total) => port.postMessage({ type: 'progress', label, done, total }));
     port.postMessage({ type: 'result', value });
   } catch (error) {

@@ -13,6 +13,7 @@ import { FirstRun } from './screens/FirstRun';
 import { LedgerSearch } from './screens/LedgerSearch';
 import { Login } from './screens/Login';
 import { MemberLedgers } from './screens/MemberLedgers';
+import { Reconciliation } from './screens/Reconciliation';
 import { Settings } from './screens/Settings';
 import { TrialBalance } from './screens/TrialBalance';
 
@@ -98,7 +99,6 @@ export function App() {
     body = <Login workspace={workspace} onLoggedIn={(user) => setSession({ workspace, user })} onSwitchWorkspace={() => void closeWorkspace()} />;
   } else {
     const { workspace, user } = session;
-    const capabilityOf = (target: Screen) => operationScreens.find((entry) => entry.screen === target)?.capability;
     const content = (() => {
       switch (screen) {
         case 'dashboard':
@@ -113,16 +113,17 @@ export function App() {
           return <AuditLog />;
         case 'settings':
           return <Settings user={user} workspace={workspace} />;
-        default: {
-          const capability = capabilityOf(screen);
-          return capability && appInfo.capabilities[capability] ? null : (
-            <>
-              <Typography.Title level={3}>{t(navKey(screen))}</Typography.Title>
-              <NotAvailable feature={t(navKey(screen))} />
-            </>
-          );
-        }
+        case 'reconcile':
+          if (appInfo.capabilities.reconcile) return <Reconciliation user={user} />;
+          break;
       }
+      // Every other operations screen: its engine is not wired into this build yet.
+      return (
+        <>
+          <Typography.Title level={3}>{t(navKey(screen))}</Typography.Title>
+          <NotAvailable feature={t(navKey(screen))} />
+        </>
+      );
     })();
     return (
       <Layout style={{ minHeight: '100vh' }}>

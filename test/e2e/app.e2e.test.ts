@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-'));
     workspacePath = join(directory, 'books.ldw');
-    bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(NOW), suggestedWorkspacePath: workspacePath });
+    bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(NOW), suggestedWorkspacePath: workspacePath, demoDirectory: join(directory, 'demo') });
     browser = await openTestBrowser();
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
 
   it('first run: creates an encrypted workspace', async () => {
     await expect.poll(() => page.getByText('欢迎使用 Ledgerdesk').isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId('demo-not-available').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('demo-credentials').count()).toBe(1);
     await screenshot(page, '01-first-run');
     await page.getByLabel('账套文件路径').fill(workspacePath);
     await page.getByLabel('公司名称').fill(COMPANY);
@@ -192,10 +192,10 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
   });
 
   it('screens whose engine is not in this build say so instead of showing anything made up', async () => {
-    await navigate('对账');
+    await navigate('提现审核');
     await expect.poll(() => page.getByTestId('not-available').count()).toBe(1);
     expect(await page.getByText('本版本暂不可用').count()).toBeGreaterThan(0);
-    await screenshot(page, '09-reconcile-not-available');
+    await screenshot(page, '09-withdrawals-not-available');
   });
 
   it('switches to English from the header and from the native menu', async () => {

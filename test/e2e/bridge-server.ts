@@ -25,6 +25,7 @@ export interface BridgeOptions {
   rendererDirectory: string;
   clock: Clock;
   suggestedWorkspacePath: string;
+  demoDirectory: string;
 }
 
 const contentTypes: Record<string, string> = {
@@ -90,6 +91,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     appVersion: 'e2e',
     clock: options.clock,
     suggestedWorkspacePath: options.suggestedWorkspacePath,
+    demoDirectory: options.demoDirectory,
     passphraseMemory: null,
     recentWorkspaces: memoryRecentWorkspaceStore(),
     taskRunner: inProcessTaskRunner,

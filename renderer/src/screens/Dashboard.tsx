@@ -1,4 +1,5 @@
-import { Card, Col, Descriptions, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
+import { Card, Col, Descriptions, Input, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useQuery } from '../api-client';
 import { AccountTable } from '../components/AccountTable';
 import { Amount } from '../components/Amount';
@@ -11,7 +12,8 @@ const keyAccountCodes = ['1002', '1121', '1122', '2201', '2202', '2203', '2204',
 
 export function Dashboard() {
   const { t } = useI18n();
-  const dashboard = useQuery('dashboard', {});
+  const [month, setMonth] = useState('');
+  const dashboard = useQuery('dashboard', month ? { month } : {});
   if (dashboard.error) return <ErrorAlert error={dashboard.error} />;
   const data = dashboard.data;
   if (!data) return <Spin aria-label={t('common.loading')} />;
@@ -26,6 +28,10 @@ export function Dashboard() {
         <Descriptions.Item label={t('dashboard.booksStart')}>{formatShanghaiTime(data.workspace.booksStart)}</Descriptions.Item>
         <Descriptions.Item label={t('settings.workspacePath')}>{data.workspace.path}</Descriptions.Item>
       </Descriptions>
+      <label>
+        {t('dashboard.monthPicker')}{' '}
+        <Input type="month" style={{ width: 180 }} value={month || data.month} onChange={(event) => setMonth(event.target.value)} aria-label={t('dashboard.monthPicker')} />
+      </label>
       <Row gutter={16}>
         <Col span={8}>
           <Card title={t('dashboard.month', { month: data.month })}>

@@ -1,6 +1,7 @@
 import { Button, Card, Checkbox, Form, Input, List, Space, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import type { ApiError, AppInfo, WorkspaceSummary } from '../../../electron/api';
+import { DEMO_ADMIN_NAME, DEMO_ADMIN_PASSWORD, DEMO_PASSPHRASE } from '../../../electron/api';
 import { call, errorOf } from '../api-client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useI18n } from '../i18n';
@@ -27,6 +28,7 @@ export function FirstRun({ appInfo, onOpened }: { appInfo: AppInfo; onOpened(sum
   const { t } = useI18n();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [demoRunning, setDemoRunning] = useState(false);
   const [createForm] = Form.useForm<CreateValues>();
   const [openForm] = Form.useForm<OpenValues>();
   const [tab, setTab] = useState(appInfo.recentWorkspaces.length ? 'open' : 'create');
@@ -201,9 +203,29 @@ export function FirstRun({ appInfo, onOpened }: { appInfo: AppInfo; onOpened(sum
           ]}
         />
         <Card size="small" title={t('firstRun.demo')} style={{ marginTop: 16 }}>
-          <Typography.Paragraph data-testid="demo-not-available" style={{ marginBottom: 0 }}>
-            {t('firstRun.demoDetail')} <Typography.Text type="warning">{t('common.notAvailable')}</Typography.Text>
-          </Typography.Paragraph>
+          {appInfo.capabilities.demo ? (
+            <>
+              <Typography.Paragraph>{t('firstRun.demoDetail')}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary" data-testid="demo-credentials">
+                {t('firstRun.demoCredentials', { passphrase: DEMO_PASSPHRASE, admin: DEMO_ADMIN_NAME, password: DEMO_ADMIN_PASSWORD })}
+              </Typography.Paragraph>
+              {busy && demoRunning && <Typography.Paragraph>{t('firstRun.demoRunning')}</Typography.Paragraph>}
+              <Button
+                loading={busy && demoRunning}
+                disabled={busy}
+                onClick={() => {
+                  setDemoRunning(true);
+                  void run(async () => (await call('openDemo', {})).workspace).finally(() => setDemoRunning(false));
+                }}
+              >
+                {t('firstRun.demoButton')}
+              </Button>
+            </>
+          ) : (
+            <Typography.Paragraph data-testid="demo-not-available" style={{ marginBottom: 0 }}>
+              {t('firstRun.demoDetail')} <Typography.Text type="warning">{t('common.notAvailable')}</Typography.Text>
+            </Typography.Paragraph>
+          )}
         </Card>
       </Card>
     </div>
