@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN_PASSWORD } from '../../electron/api';
+import { fixedClock } from '../../electron/core/calendar/shanghai';
+import { DEMO_NOW } from '../../electron/core/demo';
+import { startBridge, type Bridge } from './bridge-server';
+import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
+
+/**
+ * The demo path of a first run: build the demo workspace from the embedded demo mall and its
+ * channel files, reconcile, and work the red discrepancy rows in the grid.
+ */
+describe.skipIf(!chromiumAvailable)('demo workspace and reconciliation grid (headless Chromium, loopback bridge)', () => {
+  let directory: string;
+  let bridge: Bridge;
+  let browser: TestBrowser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-e2e-demo-'));
+    bridge = await startBridge({
+      rendererDirectory: resolve('out/renderer'),
+      clock: fixedClock(DEMO_NOW),
+      suggestedWorkspacePath: join(directory, 'books.ldw'),
+      demoDirectory: join(directory, 'demo'),
+    });
+    browser = await openTestBrowser();
+    page = browser.page;
+    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    });
+    await page.goto(bridge.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('builds and opens the demo, then logs in as the demo admin', async () => {
+    await page.getByRole('button', { name: '生成并打开演示账套' }).click();
+    await expect.poll(() => page.getByTestId('login-company').textContent(), { timeout: 120_000 }).toBe('示例商城（演示）有限公司');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('dashboard-company').textContent()).toBe('示例商城（演示）有限公司');
+    // "Now" is 2 November (T+1 after the demo month); October holds the synced month.
+    expect(await page.getByTestId('month-debit').textContent()).toBe('¥0.00');
+    await page.getByLabel('月份').fill('2026-10');
+    await expect.poll(() => page.getByText('本月（2026-10）').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('month-debit').textContent()).not.toBe('¥0.00');
+    expect(await page.getByTestId('month-debit').textContent()).toBe(await page.getByTestId('month-credit').textContent());
+    await screenshot(page, '11-demo-dashboard');
+  });
+
+  it('runs reconciliation and shows the open discrepancies as red rows', async () => {
+    await page.getByRole('menuitem', { name: '对账' }).click();
+    await page.getByRole('button', { name: '运行对账' }).click();
+    await expect.poll(() => page.getByTestId('reconcile-summary').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('reconcile-row').count()).toBeGreaterThan(0);
+    const first = page.getByTestId('reconcile-row').first();
+    expect(await first.getAttribute('data-status')).toBe('open');
+    expect(await first.evaluate((element) => element.className)).toContain('discrepancy-row');
+    const totalText = (await page.getByTestId('reconcile-total').textContent()) ?? '';
+    expect(totalText).toMatch(/^共 \d+ 条$/);
+    await screenshot(page, '12-reconcile-grid');
+  });
+
+  it('a row opens the mall document, the raw bill line and the ledger entries side by side; resolving needs a note', async () => {
+    const first = page.getByTestId('reconcile-row').first();
+    await first.click();
+    const detail = page.getByTestId('reconcile-detail');
+    await expect.poll(() => detail.count()).toBe(1);
+    expect(await detail.textContent()).toContain('商城单据');
+    expect(await detail.textContent()).toContain('渠道账单原始行');
+    expect(await detail.textContent()).toContain('账簿分录');
+    await screenshot(page, '13-reconcile-detail');
+    const resolveOne = page.locator('form#resolve-one');
+    await resolveOne.getByRole('button', { name: '处理' }).click();
+    await expect.poll(() => resolveOne.getByText('必填').isVisible()).toBe(true);
+    const openBefore = Number(((await page.getByTestId('reconcile-total').textContent()) ?? '').replace(/\D/g, ''));
+    await resolveOne.getByLabel('备注').fill('商城已补录该订单（e2e）');
+    await resolveOne.getByRole('button', { name: '处理' }).click();
+    await expect.poll(() => page.getByTestId('resolution').textContent()).toContain('admin');
+    await expect.poll(async () => Number(((await page.getByTestId('reconcile-total').textContent()) ?? '').replace(/\D/g, ''))).toBe(openBefore - 1);
+  });
+
+  it('keyboard: arrows move, Space selects, and two rows are resolved in bulk', async () => {
+    const openBefore = Number(((await page.getByTestId('reconcile-total').textContent()) ?? '').replace(/\D/g, ''));
+    const grid = page.getByTestId('reconcile-grid');
+    await grid.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.locator('[data-testid="reconcile-row"][aria-selected="true"]').count()).toBe(2);
+    const bulk = page.locator('form#resolve-bulk');
+    await bulk.getByLabel('处理方式').click();
+    await page.getByTitle('时间差').click();
+    await bulk.getByLabel('备注').fill('跨日到账，次日账单已包含（e2e）');
+    await screenshot(page, '14-reconcile-bulk');
+    await bulk.getByRole('button', { name: '批量处理 2 条' }).click();
+    await expect.poll(async () => Number(((await page.getByTestId('reconcile-total').textContent()) ?? '').replace(/\D/g, ''))).toBe(openBefore - 2);
+  });
+
+  it('the resolutions are in the audit log', async () => {
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'discrepancy.resolve' }).count()).toBe(3);
+  });
+
+  it('raised no page errors or console errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
