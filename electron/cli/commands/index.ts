@@ -6,16 +6,30 @@ import { passphraseCommand } from './passphrase';
 import { restoreCommand } from './restore';
 import { userListCommand } from './user-list';
 import { demoCommand } from './demo';
+import { demoMallCommand } from './demo-mall';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { ledgerFindCommand } from './ledger-find';
+import { syncCommand } from './sync';
 import { userAddCommand } from './user-add';
 import { verifyCommand } from './verify';
+import { closeCommand } from './close';
+import { discrepanciesCommand } from './discrepancies';
+import { discrepancyResolveCommand } from './discrepancy-resolve';
+import { reconcileCommand } from './reconcile';
+import { reopenCommand } from './reopen';
+import { payoutConfigCommand } from './payout-config';
+import { payoutsCommand } from './payouts';
+import { settleCommand } from './settle';
+import { withdrawalReviewCommand } from './withdrawal-review';
+import { withdrawalsCommand } from './withdrawals';
 
 export const commands: CommandDefinition[] = [
   initCommand,
   demoCommand,
   importCommand,
+  syncCommand,
+  demoMallCommand,
   ledgerFindCommand,
   verifyCommand,
   userAddCommand,
@@ -25,4 +39,14 @@ export const commands: CommandDefinition[] = [
   restoreCommand,
   passphraseCommand,
   auditorCopyCommand,
+  settleCommand,
+  payoutsCommand,
+  payoutConfigCommand,
+  withdrawalsCommand,
+  withdrawalReviewCommand,
+  reconcileCommand,
+  discrepanciesCommand,
+  discrepancyResolveCommand,
+  closeCommand,
+  reopenCommand,
 ];

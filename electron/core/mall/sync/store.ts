@@ -44,7 +44,8 @@ function statements(sqlite: SqliteDatabase): Statements {
            document_no = excluded.document_no, party_id = excluded.party_id, order_id = excluded.order_id,
            business_date = excluded.business_date, body_json = excluded.body_json, synced_at = excluded.synced_at`,
       ),
-      refundsOfOrder: sqlite.prepare(`SELECT body_json FROM mall_documents WHERE order_id = ? AND resource = 'refunds' ORDER BY id`),
+      // INDEXED BY: without statistics the planner prefers the primary key (resource) and scans every refund.
+      refundsOfOrder: sqlite.prepare(`SELECT body_json FROM mall_documents INDEXED BY mall_documents_order WHERE order_id = ? AND resource = 'refunds' ORDER BY id`),
       loadCheckpoint: sqlite.prepare(`SELECT resource, updated_since AS updatedSince, cursor, high_water AS highWater FROM mall_checkpoints WHERE resource = ?`),
       saveCheckpoint: sqlite.prepare(
         `INSERT INTO mall_checkpoints (resource, updated_since, cursor, high_water, updated_at) VALUES (?, ?, ?, ?, ?)
