@@ -1,3 +1,4 @@
+import { yuanToFen } from '../../electron/core/money';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../electron/core/auth/users';
 import { entriesForSource } from '../../electron/core/ledger/read';
@@ -48,8 +49,8 @@ function submitted(predicate: (withdrawal: MallWithdrawal) => boolean): MallWith
   return found;
 }
 
-const small = () => submitted((withdrawal) => withdrawal.method === 'wechat' && withdrawal.payee_openid !== null && Number(withdrawal.amount) < 10_000);
-const large = () => submitted((withdrawal) => Number(withdrawal.amount) >= 10_000);
+const small = () => submitted((withdrawal) => withdrawal.method === 'wechat' && withdrawal.payee_openid !== null && yuanToFen(withdrawal.amount) < 1_000_000);
+const large = () => submitted((withdrawal) => yuanToFen(withdrawal.amount) >= 1_000_000);
 
 function memberLedger(withdrawal: MallWithdrawal): number {
   return balanceFen(harness.workspace, withdrawal.source === 'balance' ? '2203' : '2204', withdrawal.member_id);
@@ -76,7 +77,7 @@ describe('withdrawal review tiers', () => {
     const before = memberLedger(withdrawal);
     const approved = reviewWithdrawal(harness.workspace, fin, { withdrawalNo: no, decision: 'approve', note: '核对无误' });
     expect(approved).toMatchObject({ status: 'approved', tier: 2, outBillNo: `W${no}`, history: null });
-    expect(memberLedger(withdrawal)).toBe(before - Math.round(Number(withdrawal.amount) * 100));
+    expect(memberLedger(withdrawal)).toBe(before - yuanToFen(withdrawal.amount));
     expect(findWithdrawal(harness.workspace.sqlite, no)).toMatchObject({ status: 'approved', tier1By: 'ops', tier2By: 'fin' });
     expect(isReviewedInLedgerdesk(harness.workspace.sqlite, withdrawal.id)).toBe(true);
     expect(() => reviewWithdrawal(harness.workspace, fin, { withdrawalNo: no, decision: 'reject', note: 'x' })).toThrow(expect.objectContaining({ code: 'conflict' }));
@@ -140,7 +141,7 @@ describe('approved withdrawals are paid and written back to the mall', () => {
     approve(withdrawal);
     const { payouts } = await submitPayouts(harness.workspace, 'fin', harness.channels());
     expect(payouts.map((payout) => [payout.outBillNo, payout.state])).toEqual([[`W${withdrawal.withdrawal_no}`, 'success']]);
-    expect(harness.simulator.transfers.get(`W${withdrawal.withdrawal_no}`)?.amountFen).toBe(Math.round(Number(withdrawal.net_amount) * 100));
+    expect(harness.simulator.transfers.get(`W${withdrawal.withdrawal_no}`)?.amountFen).toBe(yuanToFen(withdrawal.net_amount));
     expect(balanceFen(harness.workspace, '2206', withdrawal.member_id)).toBe(0);
     expect(findWithdrawal(harness.workspace.sqlite, withdrawal.withdrawal_no)?.status).toBe('paid');
     expect(await flush()).toMatchObject({ sent: 2, failed: 0 });

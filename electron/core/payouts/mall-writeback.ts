@@ -5,7 +5,11 @@
  * (derived from the withdrawal or payout), so enqueueing the same write twice is a no-op.
  */
 import type { SqliteDatabase } from '../../../db/open';
-import { enqueueOutbox, type OutboxKind } from '../mall/sync/outbox';
+import { LedgerdeskError } from '../errors';
+import { createMallClient, type MallClientOptions } from '../mall/sync/client';
+import { resolveMallConnection } from '../mall/sync/connection';
+import { enqueueOutbox, flushOutbox, type OutboxKind } from '../mall/sync/outbox';
+import type { Workspace } from '../workspace/workspace';
 
 export interface MallWrite {
   kind: OutboxKind;
@@ -18,4 +22,34 @@ export interface MallWrite {
 
 export function enqueueMallWrite(sqlite: SqliteDatabase, write: MallWrite, userName: string, now: Date): void {
   enqueueOutbox(sqlite, { kind: write.kind, targetId: write.targetId, body: write.body, idempotencyKey: write.idempotencyKey, userName, now });
+}
+
+export interface MallWriteFlush {
+  /** False when no mall connection is configured yet (the writes wait in the outbox). */
+  attempted: boolean;
+  sent: number;
+  failed: number;
+  deferred: number;
+  error: string | null;
+}
+
+/**
+ * Sends the pending write-backs now, over the remembered mall connection. A missing connection or
+ * an unavailable mall is not an error of the decision that queued them: they stay pending and go
+ * with the next flush.
+ */
+export async function flushPendingMallWrites(workspace: Workspace, clientOptions: Omit<MallClientOptions, 'url' | 'token'> = {}): Promise<MallWriteFlush> {
+  let connection;
+  try {
+    connection = resolveMallConnection(workspace, {});
+  } catch {
+    return { attempted: false, sent: 0, failed: 0, deferred: 0, error: null };
+  }
+  try {
+    const result = await flushOutbox(workspace.sqlite, createMallClient({ ...connection, attemptsMax: 2, ...clientOptions }), { now: () => workspace.clock.now() });
+    return { attempted: true, ...result, error: null };
+  } catch (error) {
+    if (error instanceof LedgerdeskError) return { attempted: true, sent: 0, failed: 0, deferred: 0, error: error.message };
+    throw error;
+  }
 }
