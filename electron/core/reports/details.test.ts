@@ -4,7 +4,7 @@ import { memberStatement, trialBalance } from '../ledger/queries';
 import { balanceChangeCount, balanceChanges, payoutDetailCount, payoutDetails, refundDetailCount, refundDetails, transactionDetailCount, transactionDetails } from './details';
 import { discrepancyRows } from './discrepancies';
 import { dateRangePeriod, monthPeriod } from './period';
-import { expectedOctober, insertChannelRefundRow, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
+import { expectedOctober, insertChannelRefundRow, insertReconciliationResults, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
 
 let temp: TempWorkspace | undefined;
 afterEach(() => {
@@ -55,7 +55,7 @@ describe('refund details', () => {
     const workspace = workspaceWithLedger();
     workspace.sqlite
       .prepare(`INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at) VALUES (?, ?, 1, ?, ?, ?, ?, NULL, ?, ?)`)
-      .run('refunds', 'r2', '2026-10-09T01:00:00Z', 'RF202610080001', 'm2', 'o2', JSON.stringify({ order_no: 'SO202610070001', channel: 'alipay' }), '2026-10-09T02:00:00Z');
+      .run('refunds', 'r2', '2026-10-09T01:00:00Z', 'RF202610080001', 'm2', 'o2', JSON.stringify({ order_no: 'SO202610070001', channel: 'alipay', channel_amount: '50.00', status: 'succeeded', requested_at: '2026-10-08T09:00:00+08:00', succeeded_at: '2026-10-09T09:00:00+08:00' }), '2026-10-09T02:00:00Z');
     const rows = [...refundDetails(workspace.sqlite, october)];
     expect(rows).toHaveLength(expectedOctober.refundRowCount);
     expect(rows).toHaveLength(refundDetailCount(workspace.sqlite, october));
@@ -146,14 +146,17 @@ describe('payout details', () => {
 });
 
 describe('discrepancy list', () => {
-  it('is null until reconciliation has created its table', () => {
+  it('is null until reconciliation has run, then lists open and resolved discrepancies of the period', () => {
     const workspace = workspaceWithLedger();
     expect(discrepancyRows(workspace.sqlite, '2026-10-01', '2026-11-01')).toBeNull();
-    workspace.sqlite.exec(`CREATE TABLE discrepancies (id INTEGER PRIMARY KEY, category TEXT NOT NULL, order_no TEXT, difference_fen INTEGER, business_date TEXT, status TEXT NOT NULL)`);
-    workspace.sqlite.prepare(`INSERT INTO discrepancies (category, order_no, difference_fen, business_date, status) VALUES ('amount_mismatch', 'SO1', -300, '2026-10-03', 'open')`).run();
+    insertReconciliationResults(workspace.sqlite, [
+      { category: 'amount_mismatch', status: 'open', orderNo: 'SO1', differenceFen: -300, channelAmountFen: 9700, businessDate: '2026-10-03' },
+      { category: null, status: 'matched', orderNo: 'SO5', differenceFen: 0, channelAmountFen: 100, businessDate: '2026-10-06' },
+      { category: 'amount_mismatch', status: 'open', orderNo: 'SO4', differenceFen: 900, channelAmountFen: 900, businessDate: '2026-11-01' },
+    ]);
     const rows = [...discrepancyRows(workspace.sqlite, '2026-10-01', '2026-11-01')!];
     expect(rows).toEqual([
-      { id: '1', category: 'amount_mismatch', channel: null, orderNo: 'SO1', refundNo: null, channelTradeNo: null, mallAmountFen: null, channelAmountFen: null, differenceFen: -300, businessDate: '2026-10-03', status: 'open' },
+      expect.objectContaining({ category: 'amount_mismatch', status: 'open', orderNo: 'SO1', mallAmountFen: 10000, channelAmountFen: 9700, differenceFen: -300, businessDate: '2026-10-03' }),
     ]);
   });
 });

@@ -24,8 +24,9 @@ interface MovementRow {
 }
 
 /**
- * Movements per (period, account, entry type) for the months firstMonth..lastMonth inclusive.
- * Reads through the journal_entries period index and the postings (entry_id) covering index.
+ * Movements per (period, account, entry type) for the months firstMonth..lastMonth inclusive,
+ * aggregated from the postings themselves. The reports read the same figures from
+ * ledger_period_totals (./totals, constant time); this is the reference they are tested against.
  */
 export function movementsByPeriod(sqlite: SqliteDatabase, firstMonth: string, lastMonth: string): AccountMovement[] {
   const direct = sqlite
@@ -95,9 +96,4 @@ function matches(movement: AccountMovement, filter: MovementFilter): boolean {
 /** Whether an optional table (written by a capability that may not have run yet) exists. */
 export function tableExists(sqlite: SqliteDatabase, name: string): boolean {
   return sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
-export function tableColumns(sqlite: SqliteDatabase, name: string): Set<string> {
-  const rows = sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as { name: string }[];
-  return new Set(rows.map((row) => row.name));
 }

@@ -61,6 +61,7 @@ export function overviewToJson(overview: MonthlyOverview): Record<string, unknow
           open: overview.discrepancies.openCount,
           resolved: overview.discrepancies.resolvedCount,
           open_difference: yuan(overview.discrepancies.openDifferenceFen),
+          discrepancy_rate: overview.discrepancies.discrepancyRate,
           by_category: Object.fromEntries(overview.discrepancies.byCategory.map((entry) => [entry.category, entry.openCount])),
         }
       : { available: false, note: overview.discrepancies.note },

@@ -3,10 +3,12 @@ import { createTempWorkspace, type TempWorkspace } from '../../../test/support/t
 import { allAccounts } from '../ledger/accounts';
 import { trialBalance } from '../ledger/queries';
 import { LedgerdeskError } from '../errors';
+import { movementsByPeriod, type AccountMovement } from './movements';
 import { monthlyOverview } from './overview';
+import { periodTotals, periodTotalsCheck } from './totals';
 import { overviewToJson } from './overview-json';
 import { monthPeriod } from './period';
-import { expectedOctober, insertMallSummariesForOctober, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
+import { expectedOctober, insertMallSummariesForOctober, insertReconciliationResults, postReportTestLedger, REPORT_TEST_MONTH } from './test-ledger';
 
 let temp: TempWorkspace | undefined;
 afterEach(() => {
@@ -125,26 +127,50 @@ describe('monthlyOverview on a hand-computed ledger', () => {
 });
 
 describe('discrepancy summary', () => {
-  it('reads the reconciliation table when it exists', () => {
+  it('reads the reconciliation results once reconciliation has run', () => {
     const { workspace } = workspaceWithLedger();
-    // The shape reconciliation is expected to create (DESIGN.md section 10 field names).
-    workspace.sqlite.exec(`CREATE TABLE discrepancies (id INTEGER PRIMARY KEY, category TEXT NOT NULL, channel TEXT, order_no TEXT, refund_no TEXT,
-      channel_trade_no TEXT, mall_amount_fen INTEGER, channel_amount_fen INTEGER, difference_fen INTEGER, business_date TEXT, status TEXT NOT NULL)`);
-    const insert = workspace.sqlite.prepare(`INSERT INTO discrepancies (category, order_no, difference_fen, business_date, status) VALUES (?, ?, ?, ?, ?)`);
-    insert.run('amount_mismatch', 'SO1', -300, '2026-10-03', 'open');
-    insert.run('missing_in_channel', 'SO2', 500, '2026-10-04', 'open');
-    insert.run('amount_mismatch', 'SO3', 200, '2026-10-05', 'resolved');
-    insert.run('amount_mismatch', 'SO4', 900, '2026-11-01', 'open');
+    insertReconciliationResults(workspace.sqlite, [
+      { category: 'amount_mismatch', status: 'open', orderNo: 'SO1', differenceFen: -300, channelAmountFen: 9700, businessDate: '2026-10-03' },
+      { category: 'missing_in_mall', status: 'open', orderNo: 'SO2', differenceFen: 500, channelAmountFen: 500, businessDate: '2026-10-04' },
+      { category: 'amount_mismatch', status: 'resolved', orderNo: 'SO3', differenceFen: 200, channelAmountFen: 1200, businessDate: '2026-10-05' },
+      { category: null, status: 'matched', orderNo: 'SO5', differenceFen: 0, channelAmountFen: 88600, businessDate: '2026-10-06' },
+      { category: 'amount_mismatch', status: 'open', orderNo: 'SO4', differenceFen: 900, channelAmountFen: 900, businessDate: '2026-11-01' },
+    ]);
     const summary = monthlyOverview(workspace, REPORT_TEST_MONTH).discrepancies;
     expect(summary).toEqual({
       available: true,
       openCount: 2,
       resolvedCount: 1,
       openDifferenceFen: 800,
+      // 800 open / 100,000 of channel payments.
+      discrepancyRate: '0.008',
+      // In the fixed order of the category vocabulary.
       byCategory: [
-        { category: 'amount_mismatch', openCount: 1, resolvedCount: 1, openDifferenceFen: 300 },
-        { category: 'missing_in_channel', openCount: 1, resolvedCount: 0, openDifferenceFen: 500 },
+        { category: 'missing_in_mall', openCount: 1 },
+        { category: 'amount_mismatch', openCount: 1 },
       ],
     });
+  });
+});
+
+describe('ledger_period_totals', () => {
+  it('equal the postings aggregated directly, reversals counted as the type they reverse', () => {
+    const { workspace } = workspaceWithLedger();
+    const sortKey = (movement: AccountMovement) => `${movement.period}|${movement.accountCode}|${movement.entryType}`;
+    const fromTotals = periodTotals(workspace.sqlite, '2026-01', '2026-12').sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    const fromPostings = movementsByPeriod(workspace.sqlite, '2026-01', '2026-12').sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    expect(fromTotals).toEqual(fromPostings);
+    expect(fromTotals.some((movement) => movement.entryType === 'reversal')).toBe(false);
+    expect(periodTotalsCheck(workspace.sqlite)).toEqual([expect.objectContaining({ name: 'report_totals', ok: true })]);
+  });
+
+  it('a tampered total is caught by the verify check', () => {
+    const { workspace } = workspaceWithLedger();
+    workspace.sqlite.prepare(`UPDATE ledger_period_totals SET credit_fen = credit_fen + 1 WHERE period = '2026-10' AND account_code = '6001'`).run();
+    expect(periodTotalsCheck(workspace.sqlite)).toEqual([
+      { name: 'report_totals', ok: false, detail: expect.stringContaining('2026-10 account 6001') },
+    ]);
+    workspace.sqlite.prepare(`DELETE FROM ledger_period_totals WHERE period = '2026-08'`).run();
+    expect(periodTotalsCheck(workspace.sqlite)[0].ok).toBe(false);
   });
 });

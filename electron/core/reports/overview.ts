@@ -1,12 +1,12 @@
 import type { SqliteDatabase } from '../../../db/open';
 import { allAccounts, chartOfAccounts as accounts } from '../ledger/accounts';
-import { accountBalanceBefore } from '../ledger/queries';
 import { fen, type Fen } from '../money';
 import { discrepancySummary, type DiscrepancySummary } from './discrepancies';
 import { gmvCrossCheckForMonth, type GmvCrossCheck } from './gmv';
-import { movementsByPeriod, netCreditFen, netDebitFen, type AccountMovement } from './movements';
+import { netCreditFen, netDebitFen, type AccountMovement } from './movements';
 import { monthPeriod, monthsEndingWith } from './period';
 import { nextMonth } from '../calendar/shanghai';
+import { netCreditBeforeMonth, periodTotals } from './totals';
 
 /**
  * The monthly overview, read from the ledger only (plus the mall's daily summaries for the GMV
@@ -99,11 +99,11 @@ export function monthlyOverview(workspace: ReportWorkspace, month: string): Mont
   const period = monthPeriod(month);
   const months = monthsEndingWith(month, NET_PROFIT_MONTHS);
   const sqlite = workspace.sqlite;
-  // One pass over the six months' postings; everything else is arithmetic on its small result.
-  const allMovements = movementsByPeriod(sqlite, months[0], month);
+  // The six months' totals (a few hundred rows, kept by a trigger); the rest is arithmetic on them.
+  const allMovements = periodTotals(sqlite, months[0], month);
   const movements = allMovements.filter((movement) => movement.period === month);
   const profit = profitOf(movements);
-  const storedValueOpeningFen = accountBalanceBefore(sqlite, accounts.memberStoredValue.code, period.from);
+  const storedValueOpeningFen = fen(netCreditBeforeMonth(sqlite, accounts.memberStoredValue.code, month));
   return {
     month,
     from: period.from,

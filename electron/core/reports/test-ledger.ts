@@ -71,7 +71,29 @@ function post(context: PostingContext, spec: EntrySpec | null): number {
   return postEntry(context, spec).id;
 }
 
+/** The synced order documents the GMV cross-check joins on (paid date = business_date). */
+function insertOrderDocuments(sqlite: SqliteDatabase): void {
+  const insert = sqlite.prepare(
+    `INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at)
+     VALUES ('orders', ?, 1, '2026-11-01T00:00:00Z', ?, ?, NULL, ?, ?, '2026-11-01T00:00:00Z')`,
+  );
+  // [id, order no, member, paid date, pay channel, paid through the channel]
+  const orders: [string, string, string, string, string, string][] = [
+    ['o-aug', 'SO202608010001', 'm9', '2026-08-03', 'wechat', '30.00'],
+    ['o-sep', 'SO202609200001', 'm9', '2026-09-20', 'wechat', '100.00'],
+    ['o1', 'SO202610050001', 'm1', '2026-10-05', 'wechat', '80.00'],
+    ['o2', 'SO202610070001', 'm2', '2026-10-07', 'alipay', '50.00'],
+    ['o3', 'SO202610310001', 'm1', '2026-10-31', 'wechat', '30.00'],
+    ['o4', 'SO202610200001', 'm2', '2026-10-20', 'wechat', '10.00'],
+  ];
+  for (const [id, orderNo, memberId, paidDate, payChannel, paidAmount] of orders) {
+    const body = { id, order_no: orderNo, member_id: memberId, status: 'completed', pay_channel: payChannel, paid_amount: paidAmount, paid_at: `${paidDate}T10:00:00+08:00`, channel_trade_no: null };
+    insert.run(id, orderNo, memberId, paidDate, JSON.stringify(body));
+  }
+}
+
 export function postReportTestLedger(context: PostingContext): void {
+  insertOrderDocuments(context.sqlite);
   const order = (id: string, no: string) => ({ resource: 'orders', id, no, version: 1 });
   const refund = (id: string, no: string) => ({ resource: 'refunds', id, no, version: 1 });
 
@@ -167,4 +189,23 @@ export function insertChannelRefundRow(sqlite: SqliteDatabase, refundNo: string,
        VALUES (?, 2, 'raw', ?, ?, 'refund', NULL, ?, 'T1', 'R1', ?, NULL, 0, 'CNY', '2026-10-09T09:00:00+08:00', '2026-10-09', 'REFUND')`,
     )
     .run(file.lastInsertRowid, `${channel}:refund:${refundNo}`, channel, refundNo, -amountFen);
+}
+
+/** Results as reconciliation writes them (reconcile/run.ts): one run, then one row per item. */
+export function insertReconciliationResults(
+  sqlite: SqliteDatabase,
+  results: { category: string | null; status: string; orderNo: string; differenceFen: number; channelAmountFen: number; businessDate: string }[],
+): void {
+  const run = sqlite
+    .prepare(`INSERT INTO reconciliation_runs (started_at, finished_at, run_by, date_from, date_to, summary_json) VALUES ('2026-11-02T00:00:00Z', '2026-11-02T00:00:01Z', 'admin', NULL, NULL, '{}')`)
+    .run();
+  const insert = sqlite.prepare(
+    `INSERT INTO reconciliation_results (item_key, kind, channel, status, category, order_no, mall_amount_fen, channel_amount_fen, difference_fen,
+       business_date, fingerprint, first_run_id, changed_run_id)
+     VALUES (?, 'payment', 'wechat', ?, ?, ?, ?, ?, ?, ?, 'f', ?, ?)`,
+  );
+  for (const result of results) {
+    insert.run(`P|wechat|${result.orderNo}`, result.status, result.category, result.orderNo, result.channelAmountFen - result.differenceFen,
+      result.channelAmountFen, result.differenceFen, result.businessDate, run.lastInsertRowid, run.lastInsertRowid);
+  }
 }
