@@ -13,11 +13,6 @@ import { ledgerFindCommand } from './ledger-find';
 import { syncCommand } from './sync';
 import { userAddCommand } from './user-add';
 import { verifyCommand } from './verify';
-import { payoutConfigCommand } from './payout-config';
-import { payoutsCommand } from './payouts';
-import { settleCommand } from './settle';
-import { withdrawalReviewCommand } from './withdrawal-review';
-import { withdrawalsCommand } from './withdrawals';
 import { closeCommand } from './close';
 import { discrepanciesCommand } from './discrepancies';
 import { discrepancyResolveCommand } from './discrepancy-resolve';
@@ -54,9 +49,4 @@ export const commands: CommandDefinition[] = [
   discrepancyResolveCommand,
   closeCommand,
   reopenCommand,
-  settleCommand,
-  payoutsCommand,
-  payoutConfigCommand,
-  withdrawalsCommand,
-  withdrawalReviewCommand,
 ];
