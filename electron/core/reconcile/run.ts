@@ -54,7 +54,7 @@ function checkDate(label: string, value: string | undefined): void {
 }
 
 /** Integer half-up of |amount| x rate, with the amount's sign: the same figure as multiplyByRate(..., 'half-up'). */
-function expectedFeeSql(amount: string, rate: RateFraction): string {
+export function expectedFeeSql(amount: string, rate: RateFraction): string {
   return `(CASE WHEN ${amount} < 0 THEN -1 ELSE 1 END) * ((abs(${amount}) * ${rate.numerator} * 2 + ${rate.denominator}) / ${2 * rate.denominator})`;
 }
 
