@@ -18,11 +18,6 @@ import { discrepanciesCommand } from './discrepancies';
 import { discrepancyResolveCommand } from './discrepancy-resolve';
 import { reconcileCommand } from './reconcile';
 import { reopenCommand } from './reopen';
-import { closeCommand } from './close';
-import { discrepanciesCommand } from './discrepancies';
-import { discrepancyResolveCommand } from './discrepancy-resolve';
-import { reconcileCommand } from './reconcile';
-import { reopenCommand } from './reopen';
 import { payoutConfigCommand } from './payout-config';
 import { payoutsCommand } from './payouts';
 import { settleCommand } from './settle';
@@ -49,11 +44,6 @@ export const commands: CommandDefinition[] = [
   payoutConfigCommand,
   withdrawalsCommand,
   withdrawalReviewCommand,
-  reconcileCommand,
-  discrepanciesCommand,
-  discrepancyResolveCommand,
-  closeCommand,
-  reopenCommand,
   reconcileCommand,
   discrepanciesCommand,
   discrepancyResolveCommand,
