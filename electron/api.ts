@@ -291,6 +291,35 @@ export interface ReconciliationDetailResult {
   comments: { at: string; userName: string; text: string }[];
 }
 
+export type WithdrawalStatus = 'submitted' | 'tier1_approved' | 'approved' | 'rejected' | 'paid' | 'failed' | 'cancelled';
+export const withdrawalStatusNames: readonly WithdrawalStatus[] = ['submitted', 'tier1_approved', 'approved', 'rejected', 'paid', 'failed', 'cancelled'];
+
+export interface WithdrawalRow {
+  withdrawalNo: string;
+  memberId: string;
+  source: 'balance' | 'commission';
+  amountFen: AmountFen;
+  feeFen: AmountFen;
+  netFen: AmountFen;
+  method: 'wechat' | 'alipay' | 'bank';
+  realName: string | null;
+  submittedAt: string;
+  status: WithdrawalStatus;
+  tier1By: string | null;
+  tier2By: string | null;
+  rejectReason: string | null;
+}
+
+export interface MemberHistoryResult {
+  memberId: string;
+  commissionCount: number;
+  commissionTotalFen: AmountFen;
+  commissionPaidCount: number;
+  commissionFlaggedCount: number;
+  commissionCancelledCount: number;
+  withdrawals: { withdrawalNo: string; amountFen: AmountFen; status: string; submittedAt: string }[];
+}
+
 /** Progress of a long operation, pushed to the window while it runs in a worker thread. */
 export interface ProgressEvent {
   taskId: string;
@@ -338,6 +367,15 @@ export interface ApiContract {
   reconciliationDetail: { args: { id: number }; result: ReconciliationDetailResult };
   /** All or none; a write-off posts an adjustment entry. */
   resolveDiscrepancies: { args: { ids: number[]; resolution: Resolution; note: string }; result: { items: { id: number; resolution: Resolution; adjustmentEntryNo: string | null }[] } };
+  /** Withdrawals synced from the mall; amounts at or above the threshold need identity confirmation at tier 2. */
+  withdrawalsList: { args: { status?: WithdrawalStatus }; result: { items: WithdrawalRow[]; identityThresholdFen: AmountFen } };
+  /** The member's commission and withdrawal record the finance reviewer sees before a large approval. */
+  withdrawalMemberHistory: { args: { memberId: string }; result: MemberHistoryResult };
+  /** The acting user's role decides the tier (operations, then finance; never the same person). */
+  withdrawalReview: {
+    args: { withdrawalNo: string; decision: 'approve' | 'reject'; confirmIdentity?: boolean; note?: string };
+    result: { withdrawalNo: string; status: WithdrawalStatus; tier: 1 | 2; outBillNo: string | null };
+  };
 }
 
 export type HandlerName = keyof ApiContract;
@@ -368,6 +406,9 @@ export const handlerNames = [
   'reconciliationPage',
   'reconciliationDetail',
   'resolveDiscrepancies',
+  'withdrawalsList',
+  'withdrawalMemberHistory',
+  'withdrawalReview',
 ] as const satisfies readonly HandlerName[];
 
 // Compile-time check that handlerNames lists every handler of the contract.

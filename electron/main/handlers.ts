@@ -25,6 +25,7 @@ import { accountByCode } from '../core/ledger/accounts';
 import { memberStatement, trialBalance, type TrialBalanceLine } from '../core/ledger/queries';
 import { traceEntries, type StoredEntry } from '../core/ledger/read';
 import { listReconciliationResults, reconciliationDetail, resolveDiscrepancies, type ReconciliationResult } from '../core/reconcile';
+import { identityThresholdFen, listWithdrawals, memberHistory, reviewWithdrawal } from '../core/withdrawals';
 import { createWorkspace, openWorkspace, type Workspace } from '../core/workspace';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
 import type { TaskInputs, TaskName, TaskOutputs, TaskRunner } from './tasks';
@@ -72,7 +73,7 @@ export const buildCapabilities: Record<Capability, boolean> = {
   sync: false,
   import: false,
   reconcile: true,
-  withdrawals: false,
+  withdrawals: true,
   payouts: false,
   close: false,
   reports: false,
@@ -449,6 +450,48 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       const { open, actor } = requireActor('discrepancy.review');
       const items = resolveDiscrepancies(open.workspace, actor, args.ids, { resolution: args.resolution, note: args.note });
       return { items: items.map((item) => ({ id: item.id, resolution: item.resolution, adjustmentEntryNo: item.adjustmentEntryNo })) };
+    },
+
+    withdrawalsList(args) {
+      const { open } = requireActor('ledger.read');
+      const sqlite = open.workspace.sqlite;
+      const items = listWithdrawals(sqlite, { status: args.status }).map((item) => ({
+        withdrawalNo: item.withdrawalNo,
+        memberId: item.memberId,
+        source: item.source,
+        amountFen: item.amountFen,
+        feeFen: item.feeFen,
+        netFen: item.netFen,
+        method: item.method,
+        realName: item.realName,
+        submittedAt: item.submittedAt,
+        status: item.status,
+        tier1By: item.tier1By,
+        tier2By: item.tier2By,
+        rejectReason: item.rejectReason,
+      }));
+      return { items, identityThresholdFen: identityThresholdFen(sqlite) };
+    },
+
+    withdrawalMemberHistory(args) {
+      const { open } = requireActor('ledger.read');
+      const history = memberHistory(open.workspace.sqlite, args.memberId);
+      return {
+        memberId: history.memberId,
+        commissionCount: history.commissionCount,
+        commissionTotalFen: history.commissionTotalFen,
+        commissionPaidCount: history.commissionPaidCount,
+        commissionFlaggedCount: history.commissionFlaggedCount,
+        commissionCancelledCount: history.commissionCancelledCount,
+        withdrawals: history.withdrawals.map((withdrawal) => ({ ...withdrawal })),
+      };
+    },
+
+    withdrawalReview(args) {
+      const { open, actor } = requireActor('ledger.read');
+      // core decides the tier from the role and enforces permissions and segregation of duties
+      const result = reviewWithdrawal(open.workspace, actor, { withdrawalNo: args.withdrawalNo, decision: args.decision, confirmIdentity: args.confirmIdentity, note: args.note ?? null });
+      return { withdrawalNo: result.withdrawalNo, status: result.status, tier: result.tier, outBillNo: result.outBillNo };
     },
   };
 

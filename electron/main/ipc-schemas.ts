@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../core/calendar/shanghai';
-import { discrepancyCategoryNames, memberSubLedgers, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName } from '../api';
+import { withdrawalStatusNames, discrepancyCategoryNames, memberSubLedgers, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName } from '../api';
 
 /**
  * Run-time validation of every IPC argument (DESIGN.md section 9): the renderer is untrusted, so
@@ -72,6 +72,14 @@ export const ipcSchemas = {
     ids: z.array(z.number().int().min(1)).min(1).max(10_000),
     resolution: z.enum(resolutionNames),
     note: z.string().trim().min(1).max(2000),
+  }),
+  withdrawalsList: z.strictObject({ status: z.enum(withdrawalStatusNames).optional() }),
+  withdrawalMemberHistory: z.strictObject({ memberId: z.string().min(1).max(100) }),
+  withdrawalReview: z.strictObject({
+    withdrawalNo: z.string().min(1).max(100),
+    decision: z.enum(['approve', 'reject']),
+    confirmIdentity: z.boolean().optional(),
+    note: z.string().max(2000).optional(),
   }),
 } as const satisfies Record<HandlerName, z.ZodType>;
 

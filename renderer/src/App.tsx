@@ -15,6 +15,7 @@ import { Login } from './screens/Login';
 import { MemberLedgers } from './screens/MemberLedgers';
 import { Reconciliation } from './screens/Reconciliation';
 import { Settings } from './screens/Settings';
+import { Withdrawals } from './screens/Withdrawals';
 import { TrialBalance } from './screens/TrialBalance';
 
 type Screen = 'dashboard' | 'ledger' | 'trialBalance' | 'members' | 'audit' | 'sync' | 'import' | 'reconcile' | 'withdrawals' | 'payouts' | 'close' | 'reports' | 'settings';
@@ -115,6 +116,9 @@ export function App() {
           return <Settings user={user} workspace={workspace} />;
         case 'reconcile':
           if (appInfo.capabilities.reconcile) return <Reconciliation user={user} />;
+          break;
+        case 'withdrawals':
+          if (appInfo.capabilities.withdrawals) return <Withdrawals user={user} />;
           break;
       }
       // Every other operations screen: its engine is not wired into this build yet.

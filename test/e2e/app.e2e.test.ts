@@ -192,10 +192,10 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
   });
 
   it('screens whose engine is not in this build say so instead of showing anything made up', async () => {
-    await navigate('提现审核');
+    await navigate('商城同步');
     await expect.poll(() => page.getByTestId('not-available').count()).toBe(1);
     expect(await page.getByText('本版本暂不可用').count()).toBeGreaterThan(0);
-    await screenshot(page, '09-withdrawals-not-available');
+    await screenshot(page, '09-sync-not-available');
   });
 
   it('switches to English from the header and from the native menu', async () => {

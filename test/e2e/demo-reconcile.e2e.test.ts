@@ -114,6 +114,56 @@ describe.skipIf(!chromiumAvailable)('demo workspace and reconciliation grid (hea
     await expect.poll(() => page.getByRole('cell', { name: 'discrepancy.resolve' }).count()).toBe(3);
   });
 
+  async function logInAs(userName: string, password: string) {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('用户名').fill(userName);
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('header-user').textContent()).toContain(userName);
+  }
+
+  it('two-tier withdrawal review: operations approves tier 1, a different finance user approves tier 2', async () => {
+    await page.getByRole('menuitem', { name: '设置' }).click();
+    const addForm = page.locator('form#add-user');
+    for (const [name, role] of [
+      ['ops1', '运营审核'],
+      ['fin1', '财务审核'],
+    ]) {
+      await addForm.getByLabel('用户名').fill(name);
+      await addForm.getByLabel('角色').click();
+      await page.getByTitle(role).click();
+      await addForm.getByLabel('初始密码').fill(`${name}-password-1`);
+      await addForm.getByRole('button', { name: '添加用户' }).click();
+      await expect.poll(() => page.getByTestId('users-table').getByText(name, { exact: true }).count()).toBe(1);
+    }
+
+    await logInAs('ops1', 'ops1-password-1');
+    await page.getByRole('menuitem', { name: '提现审核' }).click();
+    const rows = page.getByTestId('withdrawals-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const withdrawalNo = (await rows.first().locator('td').first().textContent()) ?? '';
+    await rows.first().getByRole('button', { name: '审核' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await screenshot(page, '15-withdrawals-tier1');
+
+    await logInAs('fin1', 'fin1-password-1');
+    await page.getByRole('menuitem', { name: '提现审核' }).click();
+    await page.getByRole('tab', { name: '待二审（财务）' }).click();
+    const pending = page.getByTestId('withdrawals-table').locator('tbody tr.ant-table-row', { hasText: withdrawalNo });
+    await expect.poll(() => pending.count()).toBe(1);
+    expect(await pending.textContent()).toContain('ops1');
+    await pending.getByRole('button', { name: '审核' }).click();
+    const dialog = page.getByRole('dialog');
+    if ((await dialog.getByTestId('identity-check').count()) > 0) await dialog.getByRole('checkbox').check();
+    await dialog.getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('tab', { name: '全部' }).click();
+    const done = page.getByTestId('withdrawals-table').locator('tbody tr.ant-table-row', { hasText: withdrawalNo });
+    await expect.poll(() => done.textContent()).toContain('fin1');
+    await screenshot(page, '16-withdrawals-tier2');
+  });
+
   it('raised no page errors or console errors', () => {
     expect(pageErrors).toEqual([]);
   });
