@@ -250,7 +250,7 @@ const zh = {
   'firstRun.demoCredentials': '演示账套密码 {passphrase}，管理员 {admin} / {password}',
   'firstRun.demoRunning': '正在生成演示数据（同步演示商城、导入渠道账单）…',
   'dashboard.monthPicker': '月份',
-  'withdrawals.decided': '{no} 已{status}',
+  'withdrawals.decided': '{no}：{status}',
   'withdrawals.reviewTitle': '审核提现 {no}（第 {tier} 级）',
   'withdrawals.reject': '驳回',
   'withdrawals.approve': '通过',
