@@ -23,6 +23,8 @@ export interface ColumnSpec {
    */
   kind: ColumnKind;
   widthChars?: number;
+  /** Money columns are summed in the totals row unless false (a running balance is not summable). */
+  total?: boolean;
 }
 
 export type ExportRow = Readonly<Record<string, unknown>>;
@@ -176,7 +178,7 @@ async function writeTableSheet(
     const numFmt = numberFormatByKind[column.kind];
     return numFmt ? { numFmt } : {};
   });
-  const moneyColumnIndexes = sheet.columns.flatMap((column, index) => (column.kind === 'money' ? [index] : []));
+  const moneyColumnIndexes = sheet.columns.flatMap((column, index) => (column.kind === 'money' && column.total !== false ? [index] : []));
   const totalsFen = moneyColumnIndexes.map(() => 0);
   let rowCount = 0;
   const writeRow = (row: ExportRow): void => {

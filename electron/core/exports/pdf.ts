@@ -30,6 +30,8 @@ export interface PdfColumnSpec {
   kind: ColumnKind;
   /** Fixed width in points; text columns without one share the rest of the line. */
   widthPoints?: number;
+  /** Money columns are summed in the totals row unless false (a running balance is not summable). */
+  total?: boolean;
 }
 
 export interface PdfTableSection {
@@ -203,7 +205,7 @@ export function buildReportDocument(input: ReportPdfInput): {
 function tableNode(section: PdfTableSection): { node: Content; summary: RenderedTableSummary } {
   const columns = section.columns;
   if (columns.length === 0) throw new RangeError('a PDF table needs at least one column');
-  const moneyKeys = columns.filter((column) => column.kind === 'money').map((column) => column.key);
+  const moneyKeys = columns.filter((column) => column.kind === 'money' && column.total !== false).map((column) => column.key);
   const totals = new Map<string, number>(moneyKeys.map((key) => [key, 0]));
   const body: TableCell[][] = [columns.map((column) => ({ text: column.header, style: 'tableHeader', alignment: alignmentOf(column.kind) }))];
   let rowCount = 0;
@@ -215,7 +217,7 @@ function tableNode(section: PdfTableSection): { node: Content; summary: Rendered
     body.push(
       columns.map((column) => {
         const value = row[column.key];
-        if (column.kind === 'money' && value !== null && value !== undefined) {
+        if (totals.has(column.key) && value !== null && value !== undefined) {
           const amount = requireFen(value, `PDF table row ${rowCount} column "${column.key}"`);
           totals.set(column.key, fen((totals.get(column.key) ?? 0) + amount));
         }
@@ -229,7 +231,7 @@ function tableNode(section: PdfTableSection): { node: Content; summary: Rendered
     const labelIndex = columns.findIndex((column) => column.kind !== 'money');
     body.push(
       columns.map((column, index) => {
-        if (column.kind === 'money') return { ...moneyCell(totalsFen[column.key]), style: 'totals' };
+        if (totals.has(column.key)) return { ...moneyCell(totalsFen[column.key]), style: 'totals' };
         return { text: index === labelIndex ? '合计' : '', style: 'totals' };
       }),
     );
