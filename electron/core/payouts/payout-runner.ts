@@ -12,6 +12,7 @@
  * commissions go to the next cycle) or in the member's sub-ledger (withdrawals). Each outcome is
  * booked once (finished_at), with its write-back to the mall and an audit row, in one transaction.
  */
+import type { SqliteStatement } from '../../../db/open';
 import { appendAudit } from '../audit/audit-log';
 import { LedgerdeskError } from '../errors';
 import { entriesForSource } from '../ledger/read';
@@ -26,10 +27,38 @@ import { enqueueMallWrite } from './mall-writeback';
 import { isFinalPayoutState, type PayoutChannel, type PayoutRequest, type PayoutStatus } from './payout-channel';
 import { listPayouts, type PayoutRecord } from './payout-store';
 
+interface RunnerStatements {
+  withdrawalNo: SqliteStatement;
+  markPaid: SqliteStatement;
+  markReturned: SqliteStatement;
+  commissionIds: SqliteStatement;
+  withdrawalStatus: SqliteStatement;
+  releaseCommissions: SqliteStatement;
+}
+
+// Outcomes are booked by the thousand in one transaction: prepare each statement once per database.
+const statementCache = new WeakMap<Workspace['sqlite'], RunnerStatements>();
+
+function statementsFor(sqlite: Workspace['sqlite']): RunnerStatements {
+  let statements = statementCache.get(sqlite);
+  if (!statements) {
+    statements = {
+      withdrawalNo: sqlite.prepare(`SELECT withdrawal_no FROM withdrawal_reviews WHERE withdrawal_id = ?`),
+      markPaid: sqlite.prepare(`UPDATE payouts SET paid_entry_id = ?, finished_at = ? WHERE id = ?`),
+      markReturned: sqlite.prepare(`UPDATE payouts SET return_entry_id = ?, finished_at = ? WHERE id = ?`),
+      commissionIds: sqlite.prepare(`SELECT commission_id FROM payout_commissions WHERE payout_id = ? AND released_at IS NULL ORDER BY id`),
+      withdrawalStatus: sqlite.prepare(`UPDATE withdrawal_reviews SET status = ?, updated_at = ? WHERE withdrawal_id = ?`),
+      releaseCommissions: sqlite.prepare(`UPDATE payout_commissions SET released_at = ? WHERE payout_id = ? AND released_at IS NULL`),
+    };
+    statementCache.set(sqlite, statements);
+  }
+  return statements;
+}
+
 /** The source document of a payout's own entries (commission payout, paid, reversal). */
 export function payoutSource(sqlite: Workspace['sqlite'], payout: PayoutRecord): SourceDocument {
   if (payout.kind === 'withdrawal' && payout.withdrawalId) {
-    const review = sqlite.prepare(`SELECT withdrawal_no FROM withdrawal_reviews WHERE withdrawal_id = ?`).get(payout.withdrawalId) as
+    const review = statementsFor(sqlite).withdrawalNo.get(payout.withdrawalId) as
       | { withdrawal_no: string }
       | undefined;
     return { resource: 'withdrawals', id: payout.withdrawalId, no: review?.withdrawal_no ?? null };
@@ -159,9 +188,10 @@ function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, 
     const spec = payoutPaidEntry({ source, partyId: payout.partyId, paidAt: status.updatedAt, method: payout.method, netFen: payout.amountFen, entryType });
     if (spec) paidEntryId = postEntry(workspace.postingContext(userName), { ...spec, memo: `${payout.outBillNo} ${status.channelRef ?? ''}`.trim() }).id;
   }
-  sqlite.prepare(`UPDATE payouts SET paid_entry_id = ?, finished_at = ? WHERE id = ?`).run(paidEntryId, now.toISOString(), payout.id);
+  const statements = statementsFor(sqlite);
+  statements.markPaid.run(paidEntryId, now.toISOString(), payout.id);
   if (payout.kind === 'withdrawal' && payout.withdrawalId) {
-    sqlite.prepare(`UPDATE withdrawal_reviews SET status = 'paid', updated_at = ? WHERE withdrawal_id = ?`).run(now.toISOString(), payout.withdrawalId);
+    statements.withdrawalStatus.run('paid', now.toISOString(), payout.withdrawalId);
     enqueueMallWrite(
       sqlite,
       {
@@ -175,7 +205,7 @@ function bookPaid(workspace: Workspace, userName: string, payout: PayoutRecord, 
     );
   } else {
     const commissionIds = (
-      sqlite.prepare(`SELECT commission_id FROM payout_commissions WHERE payout_id = ? AND released_at IS NULL ORDER BY id`).all(payout.id) as { commission_id: string }[]
+      statements.commissionIds.all(payout.id) as { commission_id: string }[]
     ).map((row) => row.commission_id);
     enqueueMallWrite(
       sqlite,
@@ -222,9 +252,10 @@ function bookReturned(workspace: Workspace, userName: string, payout: PayoutReco
         );
   const reversalIds = live.map((entryId) => reverseEntry(workspace.postingContext(userName), entryId, { memo }).id);
   const returnEntryId = reversalIds[0] ?? null;
-  sqlite.prepare(`UPDATE payouts SET return_entry_id = ?, finished_at = ? WHERE id = ?`).run(returnEntryId, now.toISOString(), payout.id);
+  const statements = statementsFor(sqlite);
+  statements.markReturned.run(returnEntryId, now.toISOString(), payout.id);
   if (payout.kind === 'withdrawal' && payout.withdrawalId) {
-    sqlite.prepare(`UPDATE withdrawal_reviews SET status = 'failed', updated_at = ? WHERE withdrawal_id = ?`).run(now.toISOString(), payout.withdrawalId);
+    statements.withdrawalStatus.run('failed', now.toISOString(), payout.withdrawalId);
     enqueueMallWrite(
       sqlite,
       {
@@ -238,7 +269,7 @@ function bookReturned(workspace: Workspace, userName: string, payout: PayoutReco
     );
   } else {
     // The commissions go back to the next cycle.
-    sqlite.prepare(`UPDATE payout_commissions SET released_at = ? WHERE payout_id = ? AND released_at IS NULL`).run(now.toISOString(), payout.id);
+    statements.releaseCommissions.run(now.toISOString(), payout.id);
   }
   appendAudit(
     sqlite,
