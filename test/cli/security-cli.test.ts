@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-describe('security commands (built binary)', () => {
+// Each test runs the built binary several times (scrypt logins, re-keys): slow on a busy two-core machine.
+describe('security commands (built binary)', { timeout: 180_000 }, () => {
   it('backup writes an encrypted copy; restore verifies it and replaces the workspace', () => {
     const out = join(directory, 'backup.ldw');
     const backup = runCli(['backup', '--out', out, '--json'], env);
