@@ -13,7 +13,9 @@ import { generateMallDataset, startDemoMall, writeDemoChannelFiles, type DemoCha
 import { syncFromMall } from '../../electron/core/mall/sync';
 import { fen } from '../../electron/core/money';
 import {
+  clearingBalanceCheck,
   listDiscrepancies,
+  refundClearing,
   listReconciliationResults,
   reconciliationDetail,
   resolveDiscrepancies,
@@ -110,6 +112,31 @@ describe('reconciliation on the demo mall', () => {
     }
     // Every category of the vocabulary is exercised by the demo files.
     expect(new Set(found.map((item) => item.category)).size).toBe(9);
+  });
+
+  it('tracks refund clearing and lists the refunds still not cleared', () => {
+    const states = refundClearing(temp.workspace.sqlite);
+    const notCleared = channelFiles.injected.filter((item) => item.category === 'refund_missing_in_channel' || item.category === 'refund_amount_mismatch').map((item) => item.refund_no);
+    expect(states.filter((refund) => refund.state === 'succeeded').map((refund) => refund.refundNo).sort()).toEqual([...notCleared].sort());
+    expect(states.filter((refund) => refund.state === 'cleared').length).toBeGreaterThan(0);
+    const cleared = states.find((refund) => refund.state === 'cleared')!;
+    expect(dataset.refunds.find((refund) => refund.refund_no === cleared.refundNo)).toMatchObject({ order_id: cleared.orderId, order_no: cleared.orderNo, channel: cleared.channel });
+    const overdue = refundClearing(temp.workspace.sqlite, { now: new Date('2026-11-03T02:00:00Z'), unclearedOlderThanDays: 0 });
+    expect(overdue.map((refund) => refund.refundNo).sort()).toEqual([...notCleared].sort());
+    expect(refundClearing(temp.workspace.sqlite, { now: new Date('2026-10-01T00:00:00Z'), unclearedOlderThanDays: 0 })).toEqual([]);
+  });
+
+  it('compares each clearing account with the channel balance from the fund-flow bill', () => {
+    const check = clearingBalanceCheck(temp.workspace.sqlite, '2026-10-15');
+    expect(check.cutoff).toBe('2026-10-16T00:00:00+08:00');
+    const wechat = check.lines.find((line) => line.channel === 'wechat')!;
+    expect(wechat.accountCode).toBe('1121');
+    expect(wechat.channelFen).not.toBeNull();
+    expect(wechat.channelBalanceAt! < '2026-10-15T16:00:00.000Z').toBe(true);
+    expect(wechat.differenceFen).toBe(wechat.booksFen - wechat.channelFen!);
+    // The demo writes no Alipay account bill: no channel figure to compare with.
+    expect(check.lines.find((line) => line.channel === 'alipay')).toMatchObject({ accountCode: '1122', channelFen: null, differenceFen: null });
+    expect(() => clearingBalanceCheck(temp.workspace.sqlite, '2026-10-32')).toThrow(/not a YYYY-MM-DD/);
   });
 
   it('is repeatable: a second run writes nothing and gives the same results', () => {

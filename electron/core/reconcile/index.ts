@@ -6,3 +6,5 @@ export type { ReconcileOptions, ReconcileSummary, PeriodFigures } from './run';
 export { ratioText, ratioBelow } from './rate';
 export * from './results';
 export * from './review';
+export * from './refunds';
+export * from './balances';
