@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { authenticate, type Actor } from '../core/auth';
 import { systemClock, fixedClock, type Clock } from '../core/calendar/shanghai';
 import { LedgerdeskError } from '../core/errors';
-import { openWorkspace, type Workspace } from '../core/workspace';
+import { acquireWorkspaceLock, openWorkspace, type Workspace } from '../core/workspace';
 import { readHiddenLine } from './prompt';
 
 export interface GlobalOptions {
@@ -58,7 +58,22 @@ export function createCommandContext(options: GlobalOptions, env: NodeJS.Process
       throw new LedgerdeskError('usage', 'set LEDGERDESK_PASSPHRASE (no terminal to ask for the workspace passphrase)');
     },
     async openWorkspace(openOptions = {}) {
-      return openWorkspace({ path: options.workspacePath, passphrase: await context.passphrase(), readonly: openOptions.readonly, clock });
+      const passphrase = await context.passphrase();
+      if (openOptions.readonly) return openWorkspace({ path: options.workspacePath, passphrase, readonly: true, clock });
+      // A writer holds the workspace lock, so the app and a script never write one file at once.
+      const lock = acquireWorkspaceLock(options.workspacePath);
+      try {
+        const workspace = openWorkspace({ path: options.workspacePath, passphrase, clock });
+        const close = workspace.close.bind(workspace);
+        workspace.close = () => {
+          close();
+          lock.release();
+        };
+        return workspace;
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
     },
     async actor(workspace) {
       const password = env.LEDGERDESK_USER_PASSWORD ?? (process.stdin.isTTY ? await readHiddenLine(`Password for ${options.userName}: `) : undefined);

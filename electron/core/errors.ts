@@ -56,6 +56,11 @@ export function toErrorData(error: unknown): ErrorData {
   if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === 'period_closed') {
     return { code: 'period_closed', message: String((error as { message?: unknown }).message) };
   }
+  const sqliteCode = (error as { code?: unknown } | null)?.code;
+  if (sqliteCode === 'SQLITE_READONLY') {
+    return { code: 'forbidden', message: 'this workspace is read-only (an auditor copy or opened for reading): nothing can be changed' };
+  }
+  if (sqliteCode === 'SQLITE_FULL') return { code: 'workspace_damaged', message: 'the disk is full: nothing was written' };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message: `internal error: ${message}` };
 }

@@ -1,5 +1,6 @@
 import type { SqliteDatabase, SqliteStatement } from '../../../db/open';
 import { shanghaiMonth, toStoredInstant } from '../calendar/shanghai';
+import { allAccounts } from './accounts';
 import { assertEntryBalanced, LedgerInvariantError, type EntrySpec } from './entry';
 import { canonicalEntryContent, chainHash, GENESIS_HASH } from './hash-chain';
 
@@ -31,7 +32,7 @@ export function formatEntryNo(period: string, sequence: number): string {
 
 interface Statements {
   lastNoInPeriod: SqliteStatement;
-  lastHash: SqliteStatement;
+  lastEntry: SqliteStatement;
   periodStatus: SqliteStatement;
   insertEntry: SqliteStatement;
   insertPosting: SqliteStatement;
@@ -40,6 +41,18 @@ interface Statements {
 
 const statementCache = new WeakMap<SqliteDatabase, Statements>();
 
+/**
+ * The last sequence number used per period, valid while the newest entry is the one we wrote
+ * last (any other writer changes the newest id, and the cache is then re-read from the table).
+ */
+interface SequenceCache {
+  lastEntryId: number;
+  sequenceByPeriod: Map<string, number>;
+}
+const sequenceCache = new WeakMap<SqliteDatabase, SequenceCache>();
+
+const knownAccountCodes = new Set<string>(allAccounts.map((account) => account.code));
+
 function statementsFor(sqlite: SqliteDatabase): Statements {
   let statements = statementCache.get(sqlite);
   if (!statements) {
@@ -47,7 +60,7 @@ function statementsFor(sqlite: SqliteDatabase): Statements {
       lastNoInPeriod: sqlite.prepare(
         `SELECT entry_no FROM journal_entries WHERE entry_no >= ? AND entry_no < ? ORDER BY entry_no DESC LIMIT 1`,
       ),
-      lastHash: sqlite.prepare(`SELECT hash FROM journal_entries ORDER BY id DESC LIMIT 1`),
+      lastEntry: sqlite.prepare(`SELECT id, hash FROM journal_entries ORDER BY id DESC LIMIT 1`),
       periodStatus: sqlite.prepare(`SELECT status FROM periods WHERE month = ?`),
       insertEntry: sqlite.prepare(
         `INSERT INTO journal_entries (entry_no, entry_type, occurred_at, period, posted_at, source_resource, source_id,
@@ -77,13 +90,13 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
   const period = shanghaiMonth(spec.occurredAt);
   const status = statements.periodStatus.get(period) as { status: string } | undefined;
   if (status?.status === 'closed') throw new PeriodClosedError(period);
-  const write = context.sqlite.transaction((): PostedEntry => {
-    const prefix = formatEntryNo(period, 0).slice(0, -6);
-    const last = statements.lastNoInPeriod.get(prefix, `${prefix}999999~`) as { entry_no: string } | undefined;
-    const sequence = last ? Number(last.entry_no.slice(-6)) + 1 : 1;
-    if (sequence > 999_999) throw new LedgerInvariantError(`entry numbers for ${period} are exhausted`);
-    const previous = statements.lastHash.get() as { hash: string } | undefined;
+  for (const posting of spec.postings) {
+    if (!knownAccountCodes.has(posting.accountCode)) throw new LedgerInvariantError(`unknown account ${posting.accountCode}`);
+  }
+  const write = (): PostedEntry => {
+    const previous = statements.lastEntry.get() as { id: number; hash: string } | undefined;
     const previousHash = previous?.hash ?? GENESIS_HASH;
+    const sequence = nextSequence(context.sqlite, statements, period, previous?.id ?? 0);
     const postings = spec.postings.map((posting, index) => ({
       lineNo: index + 1,
       accountCode: posting.accountCode,
@@ -116,7 +129,27 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
     for (const movement of pointsMovements) {
       statements.insertPoints.run(entryId, movement.memberId, movement.changePoints, movement.movementKind);
     }
+    sequenceCache.set(context.sqlite, { lastEntryId: entryId, sequenceByPeriod: cachedSequences(context.sqlite, previous?.id ?? 0).set(period, sequence) });
     return { id: entryId, entryNo: row.entryNo, hash };
-  });
-  return write();
+  };
+  // Inside the caller's transaction no savepoint is needed: everything that can refuse the entry
+  // is checked before the first insert, and the caller's transaction makes the batch atomic.
+  if (context.sqlite.inTransaction) return write();
+  return context.sqlite.transaction(write).immediate();
+}
+
+function cachedSequences(sqlite: SqliteDatabase, newestEntryId: number): Map<string, number> {
+  const cache = sequenceCache.get(sqlite);
+  return cache && cache.lastEntryId === newestEntryId ? cache.sequenceByPeriod : new Map();
+}
+
+function nextSequence(sqlite: SqliteDatabase, statements: Statements, period: string, newestEntryId: number): number {
+  let last = cachedSequences(sqlite, newestEntryId).get(period);
+  if (last === undefined) {
+    const prefix = formatEntryNo(period, 0).slice(0, -6);
+    const row = statements.lastNoInPeriod.get(prefix, `${prefix}999999~`) as { entry_no: string } | undefined;
+    last = row ? Number(row.entry_no.slice(-6)) : 0;
+  }
+  if (last + 1 > 999_999) throw new LedgerInvariantError(`entry numbers for ${period} are exhausted`);
+  return last + 1;
 }
