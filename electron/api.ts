@@ -115,6 +115,12 @@ export interface DashboardResult {
   /** Balances of every account over all entries up to now. */
   balances: AccountLine[];
   capabilities: Record<Capability, boolean>;
+  /** Open reconciliation discrepancies of the month; null before reconciliation has run. */
+  openDiscrepancies: number | null;
+  /** Withdrawals waiting for tier 1 (operations) and tier 2 (finance). */
+  pendingWithdrawals: { tier1: number; tier2: number };
+  sync: { lastSyncAt: string | null; rejectedCount: number; outboxPending: number; outboxFailed: number; connected: boolean };
+  monthStatus: 'open' | 'closed';
 }
 
 export interface LedgerPosting {
@@ -320,6 +326,200 @@ export interface MemberHistoryResult {
   withdrawals: { withdrawalNo: string; amountFen: AmountFen; status: string; submittedAt: string }[];
 }
 
+export interface GmvDayRow {
+  date: string;
+  booksGmvFen: AmountFen;
+  /** Null when the mall sent no daily summary for the date. */
+  mallGmvFen: AmountFen | null;
+  differenceFen: AmountFen | null;
+}
+
+export interface MallConnectionInfo {
+  url: string | null;
+  /** The token itself never crosses the bridge; only whether one is stored (encrypted in the workspace). */
+  tokenStored: boolean;
+}
+
+export type MallResource = 'members' | 'orders' | 'refunds' | 'topups' | 'points' | 'commissions' | 'withdrawals';
+
+export interface SyncRunResult {
+  fetched: Record<MallResource, number>;
+  entriesPosted: number;
+  rejected: { resource: string; id: string; reason: string }[];
+  openingEntryNo: string | null;
+  dailySummaries: number;
+  /** From the books start to the last synced daily summary; null when the mall sent none. */
+  gmv: { fromDate: string; toDate: string; ok: boolean; absoluteDifferenceFen: AmountFen; differingDays: GmvDayRow[] } | null;
+}
+
+export type OutboxState = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  path: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  responseStatus: number | null;
+}
+
+export interface SyncStatusResult {
+  connection: MallConnectionInfo;
+  /** The latest checkpoint write of any resource; null before the first sync. */
+  lastSyncAt: string | null;
+  documentCount: number;
+  rejected: { resource: string; recordId: string; version: number | null; reason: string; seenAt: string }[];
+  outbox: OutboxRow[];
+}
+
+export interface ImportFileResult {
+  file: string;
+  kind: string | null;
+  channel: string | null;
+  rows: number;
+  overlappingRows: number;
+  skippedDuplicate: boolean;
+  /** A rejected file: nothing from it was written. `line` is 1-based, null for a whole-file problem. */
+  error: { file: string; line: number | null; reason: string } | null;
+}
+
+export interface CommissionRow {
+  commissionId: string;
+  distributorId: string;
+  orderNo: string;
+  lineId: string;
+  level: number;
+  basisFen: AmountFen | null;
+  rate: string;
+  mallAmountFen: AmountFen | null;
+  computedAmountFen: AmountFen | null;
+  differenceFen: AmountFen | null;
+  flagged: boolean;
+  flagReason: string | null;
+  status: string;
+  settleableAt: string | null;
+  payout: { outBillNo: string; settlementNo: string; state: string; amountFen: AmountFen } | null;
+}
+
+export interface PayoutRow {
+  outBillNo: string;
+  kind: 'commission' | 'withdrawal';
+  settlementNo: string;
+  partyId: string;
+  withdrawalId: string | null;
+  amountFen: AmountFen;
+  commissionCount: number;
+  method: 'wechat' | 'alipay' | 'bank';
+  state: string;
+  channelRef: string | null;
+  failureReason: string | null;
+  attemptCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SettlementRunResult {
+  settlementNo: string;
+  cycle: { start: string; end: string };
+  payouts: PayoutRow[];
+  carriedOver: { distributorId: string; amountFen: AmountFen; commissionCount: number }[];
+  held: { commissionId: string; distributorId: string; reason: string }[];
+  clawbacks: number;
+}
+
+export interface CloseFiguresInfo {
+  month: string;
+  discrepancyRate: string;
+  threshold: string;
+  openDiscrepancies: number;
+  openDifferenceFen: AmountFen;
+  channelPaymentFen: AmountFen;
+  gmvDifferenceFen: AmountFen;
+  gmvDaysDiffering: { date: string; booksGmvFen: AmountFen; mallGmvFen: AmountFen | null }[];
+}
+
+export interface MonthStatusInfo {
+  month: string;
+  status: 'open' | 'closed';
+  closedAt: string | null;
+  closedBy: string | null;
+  reopenedAt: string | null;
+  reopenedBy: string | null;
+  reopenReason: string | null;
+}
+
+export interface CloseCheckResult {
+  status: MonthStatusInfo;
+  /** The figures as of the last reconciliation run (closing reconciles again first). */
+  figures: CloseFiguresInfo;
+  /** Why the close would be refused now, as figures (empty = it may close). */
+  blockers: CloseBlocker[];
+}
+
+export type CloseBlocker =
+  | { kind: 'discrepancy_rate'; rate: string; threshold: string; openDiscrepancies: number; openDifferenceFen: AmountFen; channelPaymentFen: AmountFen }
+  | { kind: 'gmv'; days: number; differenceFen: AmountFen };
+
+export type CloseMonthResult = { closed: true; figures: CloseFiguresInfo; status: MonthStatusInfo } | { closed: false; figures: CloseFiguresInfo; blockers: CloseBlocker[]; message: string };
+
+export interface MonthlyOverviewResult {
+  month: string;
+  revenueFen: AmountFen;
+  returnsFen: AmountFen;
+  refundsPaidFen: AmountFen;
+  channelFeesFen: AmountFen;
+  commissionExpenseFen: AmountFen;
+  commissionPayoutsFen: AmountFen;
+  pointsCostFen: AmountFen;
+  storedValueBonusFen: AmountFen;
+  otherIncomeFen: AmountFen;
+  costOfGoodsFen: AmountFen;
+  netProfitFen: AmountFen;
+  storedValue: { openingFen: AmountFen; topUpsFen: AmountFen; consumptionFen: AmountFen; refundedFen: AmountFen; closingFen: AmountFen };
+  netProfitSeries: { month: string; netProfitFen: AmountFen }[];
+  gmv: { days: GmvDayRow[]; booksGmvFen: AmountFen; mallGmvFen: AmountFen | null; differenceFen: AmountFen | null; daysWithDifference: number; matches: boolean };
+  discrepancies:
+    | { available: false }
+    | { available: true; openCount: number; resolvedCount: number; openDifferenceFen: AmountFen; discrepancyRate: string; byCategory: { category: string; openCount: number }[] };
+}
+
+export type ExportKind = 'xlsx' | 'pdf' | 'auditPackage';
+
+export interface ExportedFile {
+  /** Absolute path. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** True for a PDF carrying a valid seal signature (and the signed manifest); null where signing does not apply. */
+  signed: boolean | null;
+}
+
+export interface ExportResult {
+  kind: ExportKind;
+  directory: string;
+  files: ExportedFile[];
+  /** Audit package only: the package re-verified right after writing. */
+  verified: boolean | null;
+}
+
+export interface AuditPackageVerifyResult {
+  ok: boolean;
+  files: { path: string; ok: boolean; detail: string }[];
+}
+
+export interface SealInfoResult {
+  /** Null when no seal certificate is stored. */
+  seal: { subject: string; issuer: string; notBefore: string; notAfter: string; serial: string; fingerprintSha256: string; selfSigned: boolean } | null;
+}
+
+export interface WorkspaceSettingsResult {
+  feeRates: { wechat: string; alipay: string };
+  closeThreshold: string;
+  identityThresholdFen: AmountFen;
+}
+
 /** Progress of a long operation, pushed to the window while it runs in a worker thread. */
 export interface ProgressEvent {
   taskId: string;
@@ -376,6 +576,44 @@ export interface ApiContract {
     args: { withdrawalNo: string; decision: 'approve' | 'reject'; confirmIdentity?: boolean; note?: string };
     result: { withdrawalNo: string; status: WithdrawalStatus; tier: 1 | 2; outBillNo: string | null };
   };
+  /** The remembered mall connection (URL; whether a token is stored). */
+  mallConnection: { args: EmptyArgs; result: MallConnectionInfo };
+  /** Stores the URL and/or token (token encrypted in the workspace); admin/clerk/finance. */
+  saveMallConnection: { args: { url?: string; token?: string }; result: MallConnectionInfo };
+  /** Pulls from the mall with the remembered connection (worker thread, progress events). */
+  syncRun: { args: EmptyArgs; result: SyncRunResult };
+  syncStatus: { args: EmptyArgs; result: SyncStatusResult };
+  /** Sends the pending write-backs to the mall now. */
+  outboxFlush: { args: EmptyArgs; result: { attempted: boolean; sent: number; failed: number; deferred: number; error: string | null } };
+  /** Imports channel / bank files by path (worker thread). Paths come from drag and drop (preload) or typed in. */
+  importFiles: { args: { paths: string[] }; result: { files: ImportFileResult[] } };
+  commissionsList: { args: { flaggedOnly?: boolean; distributorId?: string; settlementNo?: string }; result: { items: CommissionRow[] } };
+  /** One settlement cycle: one payout per distributor (not sent; the payout channel sends them). */
+  settlementRun: { args: { cycleEnd?: string }; result: SettlementRunResult };
+  payoutsList: { args: { settlementNo?: string }; result: { items: PayoutRow[] } };
+  /** Submits unsent payouts or polls the channel for their states, then flushes the mall write-backs. */
+  payoutsAct: { args: { action: 'submit' | 'poll'; settlementNo?: string }; result: { items: PayoutRow[] } };
+  closeCheck: { args: { month: string }; result: CloseCheckResult };
+  /** Reconciles, then closes when nothing blocks; a refusal comes back as `closed: false` with its figures. */
+  closeMonth: { args: { month: string }; result: CloseMonthResult };
+  /** Finance only, with a reason. */
+  reopenMonth: { args: { month: string; reason: string }; result: MonthStatusInfo };
+  monthlyOverview: { args: { month: string }; result: MonthlyOverviewResult };
+  /** Native folder picker; null when cancelled. Error 'usage' when the shell has no dialog (type the path). */
+  chooseDirectory: { args: EmptyArgs; result: { path: string | null } };
+  /** Native file picker for import / seal files; null when cancelled. */
+  chooseFiles: { args: { purpose: 'import' | 'seal' }; result: { paths: string[] | null } };
+  /** Writes the month's Excel workbook, PDF, or the sealed audit package into a folder (worker thread). */
+  exportMonth: { args: { month: string; kind: ExportKind; directory: string }; result: ExportResult };
+  verifyAuditPackage: { args: { directory: string }; result: AuditPackageVerifyResult };
+  sealInfo: { args: EmptyArgs; result: SealInfoResult };
+  /** A self-signed seal certificate for trials, stored encrypted in the workspace (admin). */
+  sealCreateTrial: { args: { validDays?: number }; result: SealInfoResult };
+  /** Imports a .p12/.pfx: stored with its password encrypted in the workspace (admin). */
+  sealImport: { args: { path: string; password: string }; result: SealInfoResult };
+  workspaceSettings: { args: EmptyArgs; result: WorkspaceSettingsResult };
+  /** Rates are decimal strings ("0.006" = 0.6 %); the identity threshold is integer fen (admin). */
+  saveWorkspaceSettings: { args: { feeRates?: { wechat?: string; alipay?: string }; closeThreshold?: string; identityThresholdFen?: AmountFen }; result: WorkspaceSettingsResult };
 }
 
 export type HandlerName = keyof ApiContract;
@@ -409,6 +647,29 @@ export const handlerNames = [
   'withdrawalsList',
   'withdrawalMemberHistory',
   'withdrawalReview',
+  'mallConnection',
+  'saveMallConnection',
+  'syncRun',
+  'syncStatus',
+  'outboxFlush',
+  'importFiles',
+  'commissionsList',
+  'settlementRun',
+  'payoutsList',
+  'payoutsAct',
+  'closeCheck',
+  'closeMonth',
+  'reopenMonth',
+  'monthlyOverview',
+  'chooseDirectory',
+  'chooseFiles',
+  'exportMonth',
+  'verifyAuditPackage',
+  'sealInfo',
+  'sealCreateTrial',
+  'sealImport',
+  'workspaceSettings',
+  'saveWorkspaceSettings',
 ] as const satisfies readonly HandlerName[];
 
 // Compile-time check that handlerNames lists every handler of the contract.
@@ -428,4 +689,9 @@ export type LedgerdeskApi = {
   onProgress(listener: (event: ProgressEvent) => void): () => void;
   /** Subscribes to native menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * The file-system path of a dropped file (Electron webUtils.getPathForFile, in the preload);
+   * null where the shell cannot tell (the test bridge: paths are typed in instead).
+   */
+  pathForFile(file: Blob): string | null;
 };

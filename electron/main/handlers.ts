@@ -6,6 +6,11 @@ import type {
   ApiResult,
   AppInfo,
   Capability,
+  CloseBlocker,
+  CloseFiguresInfo,
+  MallConnectionInfo,
+  PayoutRow,
+  WorkspaceSettingsResult,
   HandlerName,
   HandlerResult,
   LedgerEntry,
@@ -25,8 +30,18 @@ import { accountByCode } from '../core/ledger/accounts';
 import { memberStatement, trialBalance, type TrialBalanceLine } from '../core/ledger/queries';
 import { traceEntries, type StoredEntry } from '../core/ledger/read';
 import { listReconciliationResults, reconciliationDetail, resolveDiscrepancies, type ReconciliationResult } from '../core/reconcile';
-import { identityThresholdFen, listWithdrawals, memberHistory, reviewWithdrawal } from '../core/withdrawals';
-import { createWorkspace, openWorkspace, type Workspace } from '../core/workspace';
+import { identityThresholdFen, IDENTITY_THRESHOLD_SETTING, listWithdrawals, memberHistory, reviewWithdrawal } from '../core/withdrawals';
+import { createWorkspace, openWorkspace, readSecret, readSetting, writeSetting, type Workspace } from '../core/workspace';
+import { appendAudit } from '../core/audit/audit-log';
+import { closeFigures, closeMonth, monthStatus, reopenMonth, type CloseFigures } from '../core/close';
+import { listCommissionBasis, postCommissionClawbacks, runSettlement } from '../core/commissions';
+import { listOutbox, listRejectedRecords, MALL_TOKEN_SECRET, MALL_URL_SETTING, saveMallConnection } from '../core/mall/sync';
+import { createConfiguredPayoutChannels, flushPendingMallWrites, listPayouts, pollPayouts, submitPayouts, type PayoutRecord } from '../core/payouts';
+import { closeThreshold, feeRate, ratioBelow, writeReconcileSettings } from '../core/reconcile';
+import { discrepancySummary, monthlyOverview } from '../core/reports';
+import { verifyAuditPackage } from '../core/exports/audit-package';
+import { readFileSync } from 'node:fs';
+import { asSealError, createTrialSeal, storedSealInfo, storeSeal } from './seal-store';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
 import type { TaskInputs, TaskName, TaskOutputs, TaskRunner } from './tasks';
 
@@ -59,6 +74,9 @@ export interface ShellServices {
   recentWorkspaces: RecentWorkspaceStore;
   /** A native file dialog; absent in the test bridge. */
   chooseWorkspacePath?: (mode: 'create' | 'open') => Promise<string | null>;
+  /** Native folder and file pickers; absent in the test bridge (paths are typed in there). */
+  chooseDirectory?: () => Promise<string | null>;
+  chooseFiles?: (purpose: 'import' | 'seal') => Promise<string[] | null>;
   taskRunner: TaskRunner;
   emitProgress(event: ProgressEvent): void;
 }
@@ -70,14 +88,14 @@ export const buildCapabilities: Record<Capability, boolean> = {
   users: true,
   verify: true,
   demo: true,
-  sync: false,
-  import: false,
+  sync: true,
+  import: true,
   reconcile: true,
   withdrawals: true,
-  payouts: false,
-  close: false,
-  reports: false,
-  auditPackage: false,
+  payouts: true,
+  close: true,
+  reports: true,
+  auditPackage: true,
 };
 
 interface OpenSession {
@@ -166,6 +184,74 @@ function reconciliationRowOf(result: ReconciliationResult): ReconciliationRow {
     resolvedBy: result.resolvedBy,
     resolvedAt: result.resolvedAt,
     adjustmentEntryNo: result.adjustmentEntryNo,
+  };
+}
+
+function payoutRowOf(payout: PayoutRecord): PayoutRow {
+  return {
+    outBillNo: payout.outBillNo,
+    kind: payout.kind,
+    settlementNo: payout.settlementNo,
+    partyId: payout.partyId,
+    withdrawalId: payout.withdrawalId,
+    amountFen: payout.amountFen,
+    commissionCount: payout.commissionCount,
+    method: payout.method,
+    state: payout.state,
+    channelRef: payout.channelRef,
+    failureReason: payout.failureReason,
+    attemptCount: payout.attemptCount,
+    createdAt: payout.createdAt,
+    updatedAt: payout.updatedAt,
+  };
+}
+
+function closeFiguresInfo(figures: CloseFigures): CloseFiguresInfo {
+  return {
+    month: figures.month,
+    discrepancyRate: figures.discrepancyRate,
+    threshold: figures.threshold,
+    openDiscrepancies: figures.openDiscrepancies,
+    openDifferenceFen: figures.openDifferenceFen,
+    channelPaymentFen: figures.channelPaymentFen,
+    gmvDifferenceFen: figures.gmvDifferenceFen,
+    gmvDaysDiffering: figures.gmvDaysDiffering.map((day) => ({ date: day.date, booksGmvFen: day.booksGmvFen, mallGmvFen: day.mallGmvFen })),
+  };
+}
+
+/** The same two conditions core/close checks, stated as figures for the wizard. */
+function closeBlockers(sqlite: Workspace['sqlite'], figures: CloseFiguresInfo): CloseBlocker[] {
+  const blockers: CloseBlocker[] = [];
+  if (!ratioBelow(figures.openDifferenceFen, figures.channelPaymentFen, closeThreshold(sqlite))) {
+    blockers.push({
+      kind: 'discrepancy_rate',
+      rate: figures.discrepancyRate,
+      threshold: figures.threshold,
+      openDiscrepancies: figures.openDiscrepancies,
+      openDifferenceFen: figures.openDifferenceFen,
+      channelPaymentFen: figures.channelPaymentFen,
+    });
+  }
+  if (figures.gmvDifferenceFen !== 0 || figures.gmvDaysDiffering.length > 0) blockers.push({ kind: 'gmv', days: figures.gmvDaysDiffering.length, differenceFen: figures.gmvDifferenceFen });
+  return blockers;
+}
+
+function mallConnectionInfo(workspace: Workspace): MallConnectionInfo {
+  return {
+    url: readSetting<string | null>(workspace.sqlite, MALL_URL_SETTING, null),
+    tokenStored: readSecret(workspace.sqlite, workspace.secrets, MALL_TOKEN_SECRET) !== null,
+  };
+}
+
+function lastSyncAt(sqlite: Workspace['sqlite']): string | null {
+  return (sqlite.prepare(`SELECT max(updated_at) AS at FROM mall_checkpoints`).get() as { at: string | null }).at;
+}
+
+function workspaceSettingsOf(sqlite: Workspace['sqlite']): WorkspaceSettingsResult {
+  return {
+    feeRates: { wechat: feeRate(sqlite, 'wechat').text, alipay: feeRate(sqlite, 'alipay').text },
+    closeThreshold: closeThreshold(sqlite).text,
+    identityThresholdFen: identityThresholdFen(sqlite),
   };
 }
 
@@ -323,7 +409,18 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
         })
         .filter((line) => line.debitFen !== 0 || line.creditFen !== 0);
       const all = trialBalance(sqlite, null);
+      const discrepancies = discrepancySummary(sqlite, `${month}-01`, `${nextMonth(month)}-01`);
+      const withdrawals = listWithdrawals(sqlite, {});
+      const outbox = sqlite.prepare(`SELECT coalesce(sum(state = 'pending'), 0) AS pending, coalesce(sum(state = 'failed'), 0) AS failed FROM mall_outbox`).get() as { pending: number; failed: number };
+      const rejectedCount = (sqlite.prepare(`SELECT count(*) AS n FROM mall_rejected_records`).get() as { n: number }).n;
       return {
+        openDiscrepancies: discrepancies.available ? discrepancies.openCount : null,
+        pendingWithdrawals: {
+          tier1: withdrawals.filter((item) => item.status === 'submitted').length,
+          tier2: withdrawals.filter((item) => item.status === 'tier1_approved').length,
+        },
+        sync: { lastSyncAt: lastSyncAt(sqlite), rejectedCount, outboxPending: outbox.pending, outboxFailed: outbox.failed, connected: mallConnectionInfo(open.workspace).url !== null },
+        monthStatus: monthStatus(sqlite, month).status,
         workspace: summaryOf(open.workspace),
         month,
         monthLines,
@@ -492,6 +589,265 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       // core decides the tier from the role and enforces permissions and segregation of duties
       const result = reviewWithdrawal(open.workspace, actor, { withdrawalNo: args.withdrawalNo, decision: args.decision, confirmIdentity: args.confirmIdentity, note: args.note ?? null });
       return { withdrawalNo: result.withdrawalNo, status: result.status, tier: result.tier, outBillNo: result.outBillNo };
+    },
+
+    mallConnection() {
+      const { open } = requireActor('ledger.read');
+      return mallConnectionInfo(open.workspace);
+    },
+
+    saveMallConnection(args) {
+      const { open, actor } = requireActor('sync.run');
+      saveMallConnection(open.workspace, { url: args.url, token: args.token }, actor.userName);
+      return mallConnectionInfo(open.workspace);
+    },
+
+    async syncRun() {
+      const { open, actor } = requireActor('sync.run');
+      return runTask('sync', { path: open.workspace.path, passphrase: open.passphrase, actor: { userName: actor.userName, role: actor.role }, now: services.clock.now().toISOString() });
+    },
+
+    syncStatus() {
+      const { open } = requireActor('ledger.read');
+      const sqlite = open.workspace.sqlite;
+      return {
+        connection: mallConnectionInfo(open.workspace),
+        lastSyncAt: lastSyncAt(sqlite),
+        documentCount: (sqlite.prepare(`SELECT count(*) AS n FROM mall_documents`).get() as { n: number }).n,
+        rejected: listRejectedRecords(sqlite, 500).map((row) => ({ ...row })),
+        outbox: listOutbox(sqlite).map((item) => ({
+          id: item.id,
+          kind: item.kind,
+          path: item.path,
+          state: item.state,
+          attempts: item.attempts,
+          nextAttemptAt: item.nextAttemptAt,
+          lastError: item.lastError,
+          responseStatus: item.responseStatus,
+        })),
+      };
+    },
+
+    async outboxFlush() {
+      const { open } = requireActor('sync.run');
+      return flushPendingMallWrites(open.workspace);
+    },
+
+    async importFiles(args) {
+      const { open, actor } = requireActor('import.run');
+      return runTask('import', {
+        path: open.workspace.path,
+        passphrase: open.passphrase,
+        actor: { userName: actor.userName, role: actor.role },
+        now: services.clock.now().toISOString(),
+        files: args.paths,
+      });
+    },
+
+    commissionsList(args) {
+      const { open } = requireActor('ledger.read');
+      const rows = listCommissionBasis(open.workspace.sqlite, { flaggedOnly: args.flaggedOnly, distributorId: args.distributorId?.trim() || undefined });
+      const filtered = args.settlementNo ? rows.filter((row) => row.payout?.settlementNo === args.settlementNo) : rows;
+      return {
+        items: filtered.map((row) => ({
+          commissionId: row.commissionId,
+          distributorId: row.distributorId,
+          orderNo: row.orderNo,
+          lineId: row.lineId,
+          level: row.level,
+          basisFen: row.basisFen,
+          rate: row.rate,
+          mallAmountFen: row.mallAmountFen,
+          computedAmountFen: row.computedAmountFen,
+          differenceFen: row.differenceFen,
+          flagged: row.flagged,
+          flagReason: row.flagReason,
+          status: row.status,
+          settleableAt: row.settleableAt,
+          payout: row.payout ? { ...row.payout } : null,
+        })),
+      };
+    },
+
+    settlementRun(args) {
+      const { open, actor } = requireActor('settlement.run');
+      const clawbacks = postCommissionClawbacks(open.workspace, actor.userName);
+      const result = runSettlement(open.workspace, actor, { cycleEnd: args.cycleEnd });
+      return {
+        settlementNo: result.settlementNo,
+        cycle: { start: result.cycle.start, end: result.cycle.end },
+        payouts: result.payouts.map(payoutRowOf),
+        carriedOver: result.carriedOver.map((one) => ({ distributorId: one.distributorId, amountFen: one.amountFen, commissionCount: one.commissionCount })),
+        held: result.held.map((one) => ({ ...one })),
+        clawbacks: clawbacks.filter((one) => !one.skipped).length,
+      };
+    },
+
+    payoutsList(args) {
+      const { open } = requireActor('ledger.read');
+      return { items: listPayouts(open.workspace.sqlite, args.settlementNo ? { settlementNo: args.settlementNo } : {}).map(payoutRowOf) };
+    },
+
+    async payoutsAct(args) {
+      const { open, actor } = requireActor('settlement.run');
+      const workspace = open.workspace;
+      const channels = createConfiguredPayoutChannels(workspace);
+      if (args.action === 'submit') await submitPayouts(workspace, actor.userName, channels, args.settlementNo ? { settlementNo: args.settlementNo } : {});
+      else await pollPayouts(workspace, actor.userName, channels);
+      postCommissionClawbacks(workspace, actor.userName);
+      await flushPendingMallWrites(workspace);
+      return { items: listPayouts(workspace.sqlite, args.settlementNo ? { settlementNo: args.settlementNo } : {}).map(payoutRowOf) };
+    },
+
+    closeCheck(args) {
+      const { open } = requireActor('ledger.read');
+      const sqlite = open.workspace.sqlite;
+      const figures = closeFiguresInfo(closeFigures(sqlite, args.month));
+      return { status: { ...monthStatus(sqlite, args.month) }, figures, blockers: closeBlockers(sqlite, figures) };
+    },
+
+    closeMonth(args) {
+      const { open, actor } = requireActor('period.close');
+      const sqlite = open.workspace.sqlite;
+      try {
+        const result = closeMonth(open.workspace, actor, args.month);
+        return { closed: true, figures: closeFiguresInfo(result), status: { ...monthStatus(sqlite, args.month) } };
+      } catch (error) {
+        // A refusal is an answer the wizard shows with its figures, not a failure of the call.
+        if (!(error instanceof LedgerdeskError) || error.code !== 'close_blocked') throw error;
+        const figures = closeFiguresInfo(closeFigures(sqlite, args.month));
+        return { closed: false, figures, blockers: closeBlockers(sqlite, figures), message: error.message };
+      }
+    },
+
+    reopenMonth(args) {
+      const { open, actor } = requireActor('ledger.read');
+      // core allows finance only and requires the reason
+      return { ...reopenMonth(open.workspace, actor, args.month, args.reason) };
+    },
+
+    monthlyOverview(args) {
+      const { open } = requireActor('ledger.read');
+      const overview = monthlyOverview(open.workspace, args.month);
+      const discrepancies = overview.discrepancies;
+      return {
+        month: overview.month,
+        revenueFen: overview.revenueFen,
+        returnsFen: overview.returnsFen,
+        refundsPaidFen: overview.refundsPaidFen,
+        channelFeesFen: overview.channelFeesFen,
+        commissionExpenseFen: overview.commissionExpenseFen,
+        commissionPayoutsFen: overview.commissionPayoutsFen,
+        pointsCostFen: overview.pointsCostFen,
+        storedValueBonusFen: overview.storedValueBonusFen,
+        otherIncomeFen: overview.otherIncomeFen,
+        costOfGoodsFen: overview.costOfGoodsFen,
+        netProfitFen: overview.netProfitFen,
+        storedValue: {
+          openingFen: overview.storedValue.openingFen,
+          topUpsFen: overview.storedValue.topUpsFen,
+          consumptionFen: overview.storedValue.consumptionFen,
+          refundedFen: overview.storedValue.refundedFen,
+          closingFen: overview.storedValue.closingFen,
+        },
+        netProfitSeries: overview.netProfitSeries.map((point) => ({ ...point })),
+        gmv: {
+          days: overview.gmv.days.map((day) => ({ date: day.date, booksGmvFen: day.booksGmvFen, mallGmvFen: day.mallGmvFen, differenceFen: day.differenceFen })),
+          booksGmvFen: overview.gmv.booksGmvFen,
+          mallGmvFen: overview.gmv.mallGmvFen,
+          differenceFen: overview.gmv.differenceFen,
+          daysWithDifference: overview.gmv.daysWithDifference,
+          matches: overview.gmv.matches,
+        },
+        discrepancies: discrepancies.available
+          ? {
+              available: true,
+              openCount: discrepancies.openCount,
+              resolvedCount: discrepancies.resolvedCount,
+              openDifferenceFen: discrepancies.openDifferenceFen,
+              discrepancyRate: discrepancies.discrepancyRate,
+              byCategory: discrepancies.byCategory.map((entry) => ({ ...entry })),
+            }
+          : { available: false },
+      };
+    },
+
+    async chooseDirectory() {
+      if (!services.chooseDirectory) throw new LedgerdeskError('usage', 'this shell has no folder dialog: type the path');
+      return { path: await services.chooseDirectory() };
+    },
+
+    async chooseFiles(args) {
+      if (!services.chooseFiles) throw new LedgerdeskError('usage', 'this shell has no file dialog: type the paths');
+      return { paths: await services.chooseFiles(args.purpose) };
+    },
+
+    async exportMonth(args) {
+      const { open } = requireActor('report.export');
+      const result = await runTask('export', {
+        path: open.workspace.path,
+        passphrase: open.passphrase,
+        now: services.clock.now().toISOString(),
+        month: args.month,
+        kind: args.kind,
+        directory: args.directory,
+      });
+      appendAudit(
+        open.workspace.sqlite,
+        { userName: open.actor?.userName ?? '', action: 'report.export', objectType: 'period', objectId: args.month, detail: { kind: args.kind, files: result.files.map((file) => ({ path: file.path, sha256: file.sha256 })) } },
+        services.clock.now(),
+      );
+      return result;
+    },
+
+    async verifyAuditPackage(args) {
+      requireActor('ledger.read');
+      const check = await verifyAuditPackage(args.directory);
+      return { ok: check.ok, files: check.files.map((file) => ({ ...file })) };
+    },
+
+    sealInfo() {
+      const { open } = requireActor('ledger.read');
+      return storedSealInfo(open.workspace);
+    },
+
+    sealCreateTrial(args) {
+      const { open, actor } = requireActor('settings.change');
+      return createTrialSeal(open.workspace, actor.userName, args.validDays ?? 365);
+    },
+
+    sealImport(args) {
+      const { open, actor } = requireActor('settings.change');
+      let p12: Buffer;
+      try {
+        p12 = readFileSync(args.path);
+      } catch (error) {
+        throw new LedgerdeskError('not_found', `cannot read ${args.path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      try {
+        return storeSeal(open.workspace, { p12, password: args.password }, actor.userName, 'import');
+      } catch (error) {
+        throw asSealError(error);
+      }
+    },
+
+    workspaceSettings() {
+      const { open } = requireActor('ledger.read');
+      return workspaceSettingsOf(open.workspace.sqlite);
+    },
+
+    saveWorkspaceSettings(args) {
+      const { open, actor } = requireActor('settings.change');
+      const sqlite = open.workspace.sqlite;
+      const now = services.clock.now();
+      sqlite.transaction(() => {
+        if (args.feeRates || args.closeThreshold !== undefined) writeReconcileSettings(sqlite, actor, { feeRates: args.feeRates, closeThreshold: args.closeThreshold }, now);
+        if (args.identityThresholdFen !== undefined) {
+          writeSetting(sqlite, IDENTITY_THRESHOLD_SETTING, args.identityThresholdFen, actor.userName, now);
+          appendAudit(sqlite, { userName: actor.userName, action: 'settings.change', objectType: 'settings', objectId: 'withdrawals', detail: { [IDENTITY_THRESHOLD_SETTING]: args.identityThresholdFen } }, now);
+        }
+      })();
+      return workspaceSettingsOf(sqlite);
     },
   };
 

@@ -62,6 +62,20 @@ function createHandlers(): HandlerSession {
         : await dialog.showOpenDialog({ filters, properties: ['openFile'] });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async chooseDirectory() {
+      const options = { properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseFiles(purpose) {
+      const filters =
+        purpose === 'seal'
+          ? [{ name: 'PKCS#12', extensions: ['p12', 'pfx'] }]
+          : [{ name: 'Channel and bank files', extensions: ['csv', 'xlsx', 'xls', 'txt', 'zip', 'gz'] }, { name: 'All files', extensions: ['*'] }];
+      const properties: ('openFile' | 'multiSelections')[] = purpose === 'seal' ? ['openFile'] : ['openFile', 'multiSelections'];
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, { filters, properties }) : await dialog.showOpenDialog({ filters, properties });
+      return result.canceled ? null : result.filePaths;
+    },
     taskRunner: createWorkerTaskRunner(createTaskWorker),
     emitProgress: sendProgress,
   });

@@ -16,6 +16,8 @@ const filePath = z.string().min(1).max(4096).refine((text) => !text.includes('\u
 const shortText = z.string().max(200);
 const secretText = z.string().min(1).max(1024);
 const empty = z.strictObject({});
+/** A decimal rate as text ("0.006"); core parses it exactly (decimal.js), never as a float. */
+const rateText = z.string().trim().regex(/^\d{1,3}(\.\d{1,8})?$/, 'expected a decimal rate such as 0.006');
 
 export const ipcSchemas = {
   appInfo: empty,
@@ -80,6 +82,35 @@ export const ipcSchemas = {
     decision: z.enum(['approve', 'reject']),
     confirmIdentity: z.boolean().optional(),
     note: z.string().max(2000).optional(),
+  }),
+  mallConnection: empty,
+  saveMallConnection: z
+    .strictObject({ url: z.string().trim().min(1).max(2000).optional(), token: secretText.optional() })
+    .refine((value) => value.url !== undefined || value.token !== undefined, 'give the URL, the token or both'),
+  syncRun: empty,
+  syncStatus: empty,
+  outboxFlush: empty,
+  importFiles: z.strictObject({ paths: z.array(filePath).min(1).max(200) }),
+  commissionsList: z.strictObject({ flaggedOnly: z.boolean().optional(), distributorId: z.string().min(1).max(100).optional(), settlementNo: z.string().min(1).max(100).optional() }),
+  settlementRun: z.strictObject({ cycleEnd: calendarDate.optional() }),
+  payoutsList: z.strictObject({ settlementNo: z.string().min(1).max(100).optional() }),
+  payoutsAct: z.strictObject({ action: z.enum(['submit', 'poll']), settlementNo: z.string().min(1).max(100).optional() }),
+  closeCheck: z.strictObject({ month: calendarMonth }),
+  closeMonth: z.strictObject({ month: calendarMonth }),
+  reopenMonth: z.strictObject({ month: calendarMonth, reason: z.string().trim().min(1).max(2000) }),
+  monthlyOverview: z.strictObject({ month: calendarMonth }),
+  chooseDirectory: empty,
+  chooseFiles: z.strictObject({ purpose: z.enum(['import', 'seal']) }),
+  exportMonth: z.strictObject({ month: calendarMonth, kind: z.enum(['xlsx', 'pdf', 'auditPackage']), directory: filePath }),
+  verifyAuditPackage: z.strictObject({ directory: filePath }),
+  sealInfo: empty,
+  sealCreateTrial: z.strictObject({ validDays: z.number().int().min(1).max(3660).optional() }),
+  sealImport: z.strictObject({ path: filePath, password: z.string().max(1024) }),
+  workspaceSettings: empty,
+  saveWorkspaceSettings: z.strictObject({
+    feeRates: z.strictObject({ wechat: rateText.optional(), alipay: rateText.optional() }).optional(),
+    closeThreshold: rateText.optional(),
+    identityThresholdFen: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   }),
 } as const satisfies Record<HandlerName, z.ZodType>;
 

@@ -1,9 +1,12 @@
-import type { ReconcileSummaryResult, VerifyResult } from '../api';
+import type { ExportKind, ExportResult, ImportFileResult, MallResource, ReconcileSummaryResult, SyncRunResult, VerifyResult } from '../api';
 import type { Actor } from '../core/auth';
-import { fixedClock } from '../core/calendar/shanghai';
+import { fixedClock, shanghaiDate } from '../core/calendar/shanghai';
 import { runDemo } from '../core/demo';
+import { importChannelFiles } from '../core/imports';
+import { gmvCrossCheck, syncFromMall, type SyncProgress } from '../core/mall/sync';
 import { runReconciliation } from '../core/reconcile';
-import { openWorkspace, verifyWorkspace } from '../core/workspace';
+import { openWorkspace, verifyWorkspace, type Workspace } from '../core/workspace';
+import { exportMonth } from './month-exports';
 
 /**
  * Long operations run away from the thread that serves the window. Each task opens its own
@@ -16,11 +19,17 @@ export interface TaskInputs {
   verify: { path: string; passphrase: string };
   demo: { outDirectory: string; passphrase: string; adminPassword: string };
   reconcile: { path: string; passphrase: string; actor: Actor; now: string; fromDate?: string; toDate?: string };
+  sync: { path: string; passphrase: string; actor: Actor; now: string };
+  import: { path: string; passphrase: string; actor: Actor; now: string; files: string[] };
+  export: { path: string; passphrase: string; now: string; month: string; kind: ExportKind; directory: string };
 }
 export interface TaskOutputs {
   verify: VerifyResult;
   demo: { workspacePath: string; ok: boolean; steps: { step: string; ok: boolean; summary: string }[] };
   reconcile: ReconcileSummaryResult;
+  sync: SyncRunResult;
+  import: { files: ImportFileResult[] };
+  export: ExportResult;
 }
 export type TaskName = keyof TaskInputs;
 
@@ -79,7 +88,81 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
       workspace.close();
     }
   },
+
+  sync: syncTask,
+  import: importTask,
+
+  export(input, report) {
+    return withWorkspace(input, (workspace) => exportMonth(workspace, input.month, input.kind, input.directory, new Date(input.now), report));
+  },
 };
+
+function withWorkspace<T>(input: { path: string; passphrase: string; now: string }, work: (workspace: Workspace) => Promise<T>): Promise<T> {
+  const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
+  return work(workspace).finally(() => workspace.close());
+}
+
+function syncProgressLabel(progress: SyncProgress): string {
+  if (progress.phase === 'resource') return `sync:${progress.resource ?? ''}`;
+  return `sync:${progress.phase}`;
+}
+
+/** The sync, then the GMV cross-check from the books start to the last daily summary the mall sent. */
+async function syncTask(input: TaskInputs['sync'], report: ReportProgress): Promise<SyncRunResult> {
+  return withWorkspace(input, async (workspace) => {
+    report('sync:opening', 0, null);
+    const result = await syncFromMall(workspace, {
+      actorName: input.actor.userName,
+      onProgress: (progress) => report(syncProgressLabel(progress), progress.fetched, null),
+    });
+    const booksStartDate = shanghaiDate(workspace.info().booksStart);
+    const lastSummary = workspace.sqlite.prepare(`SELECT max(date) AS date FROM mall_daily_summaries`).get() as { date: string | null };
+    const gmv = lastSummary.date && lastSummary.date >= booksStartDate ? gmvCrossCheck(workspace.sqlite, booksStartDate, lastSummary.date) : null;
+    return {
+      fetched: { ...(result.fetched as Record<MallResource, number>) },
+      entriesPosted: result.entries_posted,
+      rejected: result.rejected.map((rejected) => ({ resource: rejected.resource, id: rejected.id, reason: rejected.reason })),
+      openingEntryNo: result.opening_entry,
+      dailySummaries: result.daily_summaries,
+      gmv: gmv && {
+        fromDate: gmv.from,
+        toDate: gmv.to,
+        ok: gmv.ok,
+        absoluteDifferenceFen: gmv.absoluteDifferenceFen,
+        differingDays: gmv.differences.map((day) => ({ date: day.date, booksGmvFen: day.booksGmvFen, mallGmvFen: day.mallGmvFen, differenceFen: day.differenceFen })),
+      },
+    };
+  });
+}
+
+async function importTask(input: TaskInputs['import'], report: ReportProgress): Promise<{ files: ImportFileResult[] }> {
+  return withWorkspace(input, async (workspace) => {
+    let fileIndex = 0;
+    let lastFile = '';
+    const results = await importChannelFiles(workspace, input.files, {
+      actor: input.actor,
+      onProgress: (file, rowsDone) => {
+        if (file !== lastFile) {
+          lastFile = file;
+          fileIndex += 1;
+        }
+        report(`import:${rowsDone}`, fileIndex - 1, input.files.length);
+      },
+    });
+    report('import', input.files.length, input.files.length);
+    return {
+      files: results.map((result) => ({
+        file: result.file,
+        kind: result.kind,
+        channel: result.channel,
+        rows: result.rows,
+        overlappingRows: result.overlappingRows,
+        skippedDuplicate: result.skippedDuplicate,
+        error: result.error ? { file: result.error.file, line: result.error.line, reason: result.error.reason } : null,
+      })),
+    };
+  });
+}
 
 /** Runs tasks on the calling thread (tests, the loopback bridge). */
 export const inProcessTaskRunner: TaskRunner = {

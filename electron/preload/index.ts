@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { handlerNames, IPC_INVOKE_PREFIX, IPC_MENU_CHANNEL, IPC_PROGRESS_CHANNEL, type LedgerdeskApi, type MenuCommand, type ProgressEvent } from '../api';
 
 /**
@@ -22,6 +22,14 @@ const api = {
   ...invokers,
   onProgress: (listener: (event: ProgressEvent) => void) => subscribe(IPC_PROGRESS_CHANNEL, listener),
   onMenuCommand: (listener: (command: MenuCommand) => void) => subscribe(IPC_MENU_CHANNEL, listener),
+  // Sandboxed pages no longer see File.path (Electron 32+): the preload asks webUtils for dropped files.
+  pathForFile: (file: Blob) => {
+    try {
+      return webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]) || null;
+    } catch {
+      return null;
+    }
+  },
 } as LedgerdeskApi;
 
 contextBridge.exposeInMainWorld('ledgerdesk', api);

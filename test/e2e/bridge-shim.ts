@@ -31,6 +31,8 @@ export function installBridgeShim(handlerNames: readonly string[]): void {
     menuListeners.add(listener);
     return () => menuListeners.delete(listener);
   };
+  // A browser page cannot learn a dropped file's path: the import screen offers a typed path list instead.
+  api.pathForFile = () => null;
   Object.defineProperty(globalThis, 'ledgerdesk', { value: Object.freeze(api), writable: false, configurable: false });
   Object.defineProperty(globalThis, '__ledgerdeskMenu', {
     value: (command: string) => {
