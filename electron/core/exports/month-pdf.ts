@@ -18,6 +18,8 @@ import { PDF_TABLE_ROW_COUNT_MAX, renderReportPdf, type PdfColumnSpec, type Repo
  */
 
 export const MONTH_REPORT_TITLE = '月度经营报表';
+/** From this many columns a table is set compact (7 pt, narrow padding) to fit an A4 landscape line. */
+export const COMPACT_COLUMN_COUNT_MIN = 9;
 
 /** The same columns as the Excel sheet; widths are left to the PDF engine (text shares the line). */
 export function pdfColumns(columns: readonly ColumnSpec[]): PdfColumnSpec[] {
@@ -36,7 +38,7 @@ export function detailSection(report: DetailReport, rowCountMax = PDF_TABLE_ROW_
       ],
     };
   }
-  return { type: 'table', title: report.titleZh, columns: pdfColumns(report.columns), rows: report.rows };
+  return { type: 'table', title: report.titleZh, columns: pdfColumns(report.columns), rows: report.rows, compact: report.columns.length >= COMPACT_COLUMN_COUNT_MIN };
 }
 
 export function overviewSections(overview: MonthlyOverview): ReportSection[] {
@@ -82,6 +84,8 @@ export async function renderMonthPdf(
     period: month,
     sections,
     generatedAt: options.generatedAt,
+    // The detail tables are wide (up to eleven columns).
+    pageOrientation: details ? 'landscape' : 'portrait',
   });
   return { pdf, overview };
 }
