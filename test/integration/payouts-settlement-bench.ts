@@ -32,7 +32,8 @@ interface SimulatorKeys {
   platformSerial: string;
 }
 
-async function serveSimulator(): Promise<void> {
+/** The child's side: `<script> --serve-simulator` (a bench harness that bundles this file routes the flag here). */
+export async function serveSimulator(): Promise<void> {
   const keys = JSON.parse(Buffer.from(process.env.LEDGERDESK_BENCH_SIMULATOR_KEYS ?? '', 'base64').toString('utf8')) as SimulatorKeys;
   const simulator = await startWechatPaySimulator({
     port: 0,
@@ -47,9 +48,9 @@ async function serveSimulator(): Promise<void> {
   await simulator.close();
 }
 
-function startSimulatorProcess(keys: SimulatorKeys): Promise<{ url: string; stop(): Promise<number> }> {
+function startSimulatorProcess(keys: SimulatorKeys, script: string): Promise<{ url: string; stop(): Promise<number> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve-simulator'], {
+    const child = spawn(process.execPath, [...process.execArgv, script, '--serve-simulator'], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, LEDGERDESK_BENCH_SIMULATOR_KEYS: Buffer.from(JSON.stringify(keys)).toString('base64') },
     });
@@ -121,7 +122,14 @@ export interface SettlementMeasurement {
   states: Record<string, number>;
 }
 
-export async function measureSettlement(workDir: string, distributorCount = 2000, commissionsPerDistributor = 3, concurrency = 8): Promise<SettlementMeasurement> {
+/** `simulatorScript`: a script that serves the simulator on `--serve-simulator` (default: this file, run with the same loader flags). */
+export async function measureSettlement(
+  workDir: string,
+  distributorCount = 2000,
+  commissionsPerDistributor = 3,
+  concurrency = 8,
+  simulatorScript: string = __filename,
+): Promise<SettlementMeasurement> {
   const keys = wechatPayTestKeys();
   const simulator = await startSimulatorProcess({
     merchantPublicKeyPem: keys.merchant.publicKeyPem,
@@ -129,7 +137,7 @@ export async function measureSettlement(workDir: string, distributorCount = 2000
     serialNo: keys.merchant.serialNo,
     platformPrivateKeyPem: keys.platform.privateKeyPem,
     platformSerial: keys.platform.serial,
-  });
+  }, simulatorScript);
   const workspace = createWorkspace({
     path: join(workDir, 'books.ldw'),
     passphrase: 'settlement bench passphrase',
