@@ -1,4 +1,8 @@
 import type { CommandDefinition } from '../command';
+import { reportCommand } from './report';
+import { auditExportCommand } from './audit-export';
+import { auditVerifyCommand } from './audit-verify';
+import { sealCreateCommand, sealImportCommand, sealInfoCommand } from './seal';
 import { auditLogCommand } from './audit-log';
 import { auditorCopyCommand } from './auditor-copy';
 import { backupCommand } from './backup';
@@ -49,4 +53,10 @@ export const commands: CommandDefinition[] = [
   discrepancyResolveCommand,
   closeCommand,
   reopenCommand,
+  reportCommand,
+  auditExportCommand,
+  auditVerifyCommand,
+  sealCreateCommand,
+  sealImportCommand,
+  sealInfoCommand,
 ];

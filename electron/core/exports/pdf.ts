@@ -112,8 +112,9 @@ export function reportFonts(fontDirectory?: string): TFontDictionary {
 
 function defaultFontDirectory(): string {
   // The package exports only its index; its fonts sit in ../fonts beside dist/.
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  // The CLI is a CommonJS bundle, where import.meta is empty but `require` exists.
+  const resolver = typeof require === 'function' ? require : createRequire(import.meta.url);
+  return join(dirname(resolver.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 }
 
 /** The pdfmake document, separate from rendering so its structure can be tested cheaply. */
