@@ -147,5 +147,13 @@ export const bundledMigrations: BundledMigration[] = [
       "INSERT INTO ledger_period_totals (period, account_code, entry_type, debit_fen, credit_fen, posting_count)\nSELECT e.period, p.account_code, coalesce(original.entry_type, e.entry_type), sum(p.debit_fen), sum(p.credit_fen), count(*)\nFROM postings p\nJOIN journal_entries e ON e.id = p.entry_id\nLEFT JOIN journal_entries original ON original.id = e.reverses_entry_id\nGROUP BY 1, 2, 3;",
       "CREATE TRIGGER ledger_period_totals_on_posting AFTER INSERT ON postings\nBEGIN\n  INSERT INTO ledger_period_totals (period, account_code, entry_type, debit_fen, credit_fen, posting_count)\n  SELECT e.period, NEW.account_code, coalesce(original.entry_type, e.entry_type), NEW.debit_fen, NEW.credit_fen, 1\n  FROM journal_entries e LEFT JOIN journal_entries original ON original.id = e.reverses_entry_id\n  WHERE e.id = NEW.entry_id\n  ON CONFLICT (period, account_code, entry_type) DO UPDATE SET\n    debit_fen = debit_fen + excluded.debit_fen,\n    credit_fen = credit_fen + excluded.credit_fen,\n    posting_count = posting_count + 1;\nEND;"
     ]
+  },
+  {
+    "tag": "0009_reconcile_date_channel_index",
+    "hash": "c46c1e73ff1120baa52729a8fcd5c14c62ebfa04ad7b56ffe67e10ddafedded8",
+    "statements": [
+      "DROP INDEX `reconciliation_results_figures`;",
+      "CREATE INDEX `reconciliation_results_date_channel` ON `reconciliation_results` (`business_date`,`channel`,`status`,`category`,`kind`,`difference_fen`,`channel_amount_fen`);"
+    ]
   }
 ];

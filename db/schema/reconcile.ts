@@ -96,8 +96,10 @@ export const reconciliationResults = sqliteTable(
   },
   (table) => [
     uniqueIndex('reconciliation_results_item_key').on(table.itemKey),
-    // Covers the period figures (one pass, no table lookups) and the grid's date order.
-    index('reconciliation_results_figures').on(table.businessDate, table.status, table.category, table.kind, table.differenceFen, table.channelAmountFen),
+    // Covers the period figures (one pass, no table lookups) and the grid's date order with a channel filter.
+    index('reconciliation_results_date_channel').on(
+      table.businessDate, table.channel, table.status, table.category, table.kind, table.differenceFen, table.channelAmountFen,
+    ),
     index('reconciliation_results_status_date').on(table.status, table.businessDate),
     index('reconciliation_results_category_date').on(table.category, table.businessDate).where(sql`category IS NOT NULL`),
     index('reconciliation_results_order_no').on(table.orderNo),

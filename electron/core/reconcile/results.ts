@@ -115,6 +115,19 @@ function whereClause(filters: ResultFilters): { sql: string; parameters: unknown
 }
 
 /**
+ * The ORDER BY an index serves whole (no sort): every index ends with the rowid, so with one
+ * status or one category filtered (indexes on status/category, business_date) date order is
+ * (business_date, id); otherwise date order follows the columns of reconciliation_results_date_channel to the rowid.
+ */
+function orderByClause(column: string, order: 'ASC' | 'DESC', filters: ResultFilters): string {
+  if (column === 'id') return `id ${order}`;
+  if (column !== 'business_date') return `${column} ${order}, id ${order}`;
+  const singleStatus = filters.status !== undefined && (!Array.isArray(filters.status) || filters.status.length === 1);
+  if (singleStatus || filters.category) return `business_date ${order}, id ${order}`;
+  return ['business_date', 'channel', 'status', 'category', 'kind', 'difference_fen', 'channel_amount_fen', 'id'].map((name) => `${name} ${order}`).join(', ');
+}
+
+/**
  * One page of the reconciliation grid with the total count. Pages past the middle are read
  * from the other end (reverse order, smaller OFFSET) so no page walks more than half the index.
  */
@@ -137,7 +150,7 @@ export function listReconciliationResults(sqlite: SqliteDatabase, request: Resul
   const fromEnd = total - offset - rowsOnPage;
   const reversed = fromEnd < offset;
   const order = reversed ? backward : forward;
-  const orderBy = column === 'id' ? `id ${order}` : `${column} ${order}, id ${order}`;
+  const orderBy = orderByClause(column, order, request.filters ?? {});
   const rows = sqlite
     .prepare(`SELECT ${resultColumns} FROM reconciliation_results ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...where.parameters, rowsOnPage, reversed ? fromEnd : offset) as ReconciliationResult[];

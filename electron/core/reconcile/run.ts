@@ -91,7 +91,8 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     CREATE TEMP TABLE rc_rows AS
     SELECT c.id AS row_id, c.channel, c.kind, c.merchant_order_no AS order_no, c.merchant_refund_no AS refund_no,
       c.channel_trade_no AS trade_no, c.amount_fen, c.fee_fen, c.business_date,
-      CASE c.kind WHEN 'payment' THEN coalesce(
+      -- CAST: a typed column, so the NOT EXISTS probe below can search its index (an untyped one only scans it).
+      CAST(CASE c.kind WHEN 'payment' THEN coalesce(
           (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
              AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
           (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
@@ -101,7 +102,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
              AND m.channel = c.channel LIMIT 1),
           (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
              AND m.channel = c.channel LIMIT 1))
-      END AS mall_rowid,
+      END AS INTEGER) AS mall_rowid,
       CASE c.kind WHEN 'payment' THEN EXISTS (
           SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
             AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
@@ -245,7 +246,7 @@ export interface PeriodFigures {
 
 /**
  * Counts and the discrepancy rate over results with business dates in [from, to] (all when
- * absent): one pass over the covering index reconciliation_results_figures, no sort.
+ * absent): one pass over the covering index reconciliation_results_date_channel, no sort.
  */
 export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: string | null): PeriodFigures {
   const perCategory = discrepancyCategories.map((category) => `coalesce(sum(status = 'open' AND category = '${category}'), 0) AS "${category}"`).join(', ');
@@ -255,7 +256,7 @@ export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: s
          coalesce(sum(status = 'open'), 0) AS open, coalesce(sum(status = 'resolved'), 0) AS resolved,
          coalesce(sum(CASE WHEN status = 'open' THEN abs(difference_fen) END), 0) AS open_difference,
          coalesce(sum(CASE WHEN kind = 'payment' THEN channel_amount_fen END), 0) AS payments, ${perCategory}
-       FROM reconciliation_results INDEXED BY reconciliation_results_figures
+       FROM reconciliation_results INDEXED BY reconciliation_results_date_channel
        WHERE business_date >= ? AND business_date <= ?`,
     )
     .get(from ?? '', to ?? '9999-99-99') as Record<string, number>;

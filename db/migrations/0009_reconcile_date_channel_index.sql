@@ -1,0 +1,2 @@
+DROP INDEX `reconciliation_results_figures`;--> statement-breakpoint
+CREATE INDEX `reconciliation_results_date_channel` ON `reconciliation_results` (`business_date`,`channel`,`status`,`category`,`kind`,`difference_fen`,`channel_amount_fen`);
