@@ -16,6 +16,11 @@ import { MemberLedgers } from './screens/MemberLedgers';
 import { Reconciliation } from './screens/Reconciliation';
 import { Settings } from './screens/Settings';
 import { Withdrawals } from './screens/Withdrawals';
+import { Close } from './screens/Close';
+import { Import } from './screens/Import';
+import { Payouts } from './screens/Payouts';
+import { Reports } from './screens/Reports';
+import { Sync } from './screens/Sync';
 import { TrialBalance } from './screens/TrialBalance';
 
 type Screen = 'dashboard' | 'ledger' | 'trialBalance' | 'members' | 'audit' | 'sync' | 'import' | 'reconcile' | 'withdrawals' | 'payouts' | 'close' | 'reports' | 'settings';
@@ -113,7 +118,22 @@ export function App() {
         case 'audit':
           return <AuditLog />;
         case 'settings':
-          return <Settings user={user} workspace={workspace} />;
+          return <Settings user={user} workspace={workspace} fileDialogAvailable={appInfo.fileDialogAvailable} />;
+        case 'sync':
+          if (appInfo.capabilities.sync) return <Sync user={user} />;
+          break;
+        case 'import':
+          if (appInfo.capabilities.import) return <Import user={user} fileDialogAvailable={appInfo.fileDialogAvailable} />;
+          break;
+        case 'payouts':
+          if (appInfo.capabilities.payouts) return <Payouts user={user} />;
+          break;
+        case 'close':
+          if (appInfo.capabilities.close) return <Close user={user} today={appInfo.today} onOpenReconciliation={() => setScreen('reconcile')} />;
+          break;
+        case 'reports':
+          if (appInfo.capabilities.reports) return <Reports user={user} today={appInfo.today} fileDialogAvailable={appInfo.fileDialogAvailable} />;
+          break;
         case 'reconcile':
           if (appInfo.capabilities.reconcile) return <Reconciliation user={user} />;
           break;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFen, formatPoints, formatShanghaiTime } from './format';
+import { formatFen, formatPoints, formatShanghaiTime, parseYuanText } from './format';
 
 describe('formatFen', () => {
   it('formats yuan with thousands separators and two decimals', () => {
@@ -32,5 +32,21 @@ describe('formatPoints and times', () => {
     expect(formatPoints(-12345)).toBe('-12,345');
     expect(formatShanghaiTime('2026-10-15T16:30:00.000Z')).toBe('2026-10-16 00:30:00');
     expect(formatShanghaiTime('not a time')).toBe('not a time');
+  });
+});
+
+describe('parseYuanText', () => {
+  it('reads whole yuan, one or two decimals and thousands separators into integer fen', () => {
+    expect(parseYuanText('10000')).toBe(1_000_000);
+    expect(parseYuanText('12.3')).toBe(1230);
+    expect(parseYuanText(' 1,234.05 ')).toBe(123_405);
+    expect(parseYuanText('0.01')).toBe(1);
+    expect(parseYuanText('0')).toBe(0);
+  });
+  it('refuses what is not a plain non-negative amount', () => {
+    for (const bad of ['', '-1', '1.234', '1e5', 'abc', '1.', '.5', '１２']) expect(parseYuanText(bad)).toBeNull();
+  });
+  it('round-trips with formatFen', () => {
+    for (const amount of [0, 1, 99, 100, 123_456_789]) expect(parseYuanText(formatFen(amount).replace('¥', ''))).toBe(amount);
   });
 });

@@ -29,3 +29,16 @@ export function formatShanghaiTime(instant: string): string {
 export function formatShanghaiDate(instant: string): string {
   return formatShanghaiTime(instant).slice(0, 10);
 }
+
+/**
+ * Yuan typed by a user ('12', '12.3', '12.34', '1,234.50') -> integer fen, by string arithmetic
+ * only; null when the text is not a non-negative amount with at most two decimals.
+ */
+export function parseYuanText(text: string): number | null {
+  const trimmed = text.trim().replace(/,/g, '');
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(trimmed);
+  if (!match) return null;
+  const fenText = `${match[1]}${(match[2] ?? '').padEnd(2, '0')}`;
+  const amount = Number(fenText.replace(/^0+(?=\d)/, ''));
+  return Number.isSafeInteger(amount) ? amount : null;
+}

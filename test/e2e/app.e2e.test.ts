@@ -191,11 +191,17 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
     await screenshot(page, '08-audit-log');
   });
 
-  it('screens whose engine is not in this build say so instead of showing anything made up', async () => {
+  it('every operations screen is wired: a fresh workspace says it is not connected and never synced, nothing made up', async () => {
     await navigate('商城同步');
-    await expect.poll(() => page.getByTestId('not-available').count()).toBe(1);
-    expect(await page.getByText('本版本暂不可用').count()).toBeGreaterThan(0);
-    await screenshot(page, '09-sync-not-available');
+    await expect.poll(() => page.getByTestId('mall-connection').textContent()).toContain('未连接商城');
+    expect(await page.getByTestId('sync-last').textContent()).toBe('尚未同步');
+    expect(await page.getByRole('button', { name: '开始同步' }).isDisabled()).toBe(true);
+    await screenshot(page, '09-sync-not-connected');
+    for (const name of ['账单导入', '佣金打款', '月末结账', '报表导出']) {
+      await navigate(name);
+      await expect.poll(() => page.getByRole('heading', { name, level: 3 }).count()).toBe(1);
+      expect(await page.getByTestId('not-available').count()).toBe(0);
+    }
   });
 
   it('switches to English from the header and from the native menu', async () => {

@@ -18,7 +18,6 @@ export function Dashboard() {
   const data = dashboard.data;
   if (!data) return <Spin aria-label={t('common.loading')} />;
   const balanced = data.monthDebitTotalFen === data.monthCreditTotalFen;
-  const pending = t('common.notAvailable');
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={3} data-testid="dashboard-company">
@@ -44,17 +43,34 @@ export function Dashboard() {
           <Row gutter={16}>
             <Col span={8}>
               <Card title={t('dashboard.discrepancies')} size="small">
-                <Typography.Text type="secondary">{data.capabilities.reconcile ? '' : pending}</Typography.Text>
+                {data.openDiscrepancies === null ? (
+                  <Typography.Text type="secondary">{t('dashboard.notReconciled')}</Typography.Text>
+                ) : (
+                  <Statistic value={data.openDiscrepancies} valueStyle={data.openDiscrepancies ? { color: '#cf1322' } : undefined} valueRender={(node) => <span data-testid="dashboard-open-discrepancies">{node}</span>} />
+                )}
+                <Tag color={data.monthStatus === 'closed' ? 'green' : 'default'} data-testid="dashboard-month-status">
+                  {data.monthStatus === 'closed' ? t('dashboard.monthClosed') : t('dashboard.monthOpen')}
+                </Tag>
               </Card>
             </Col>
             <Col span={8}>
               <Card title={t('dashboard.pendingReviews')} size="small">
-                <Typography.Text type="secondary">{data.capabilities.withdrawals ? '' : pending}</Typography.Text>
+                <Typography.Paragraph style={{ marginBottom: 4 }} data-testid="dashboard-pending-withdrawals">
+                  {t('dashboard.pendingTier1', { count: data.pendingWithdrawals.tier1 })}
+                </Typography.Paragraph>
+                <Typography.Paragraph style={{ marginBottom: 0 }}>{t('dashboard.pendingTier2', { count: data.pendingWithdrawals.tier2 })}</Typography.Paragraph>
               </Card>
             </Col>
             <Col span={8}>
               <Card title={t('dashboard.syncState')} size="small">
-                <Typography.Text type="secondary">{data.capabilities.sync ? '' : pending}</Typography.Text>
+                <Typography.Paragraph style={{ marginBottom: 4 }} data-testid="dashboard-sync">
+                  {data.sync.lastSyncAt ? t('dashboard.lastSync', { at: formatShanghaiTime(data.sync.lastSyncAt) }) : data.sync.connected ? t('sync.never') : t('sync.notConnected')}
+                </Typography.Paragraph>
+                <Space wrap>
+                  {data.sync.rejectedCount > 0 && <Tag color="red">{t('sync.rejectedCount', { count: data.sync.rejectedCount })}</Tag>}
+                  {data.sync.outboxPending > 0 && <Tag color="gold">{t('dashboard.outboxPending', { count: data.sync.outboxPending })}</Tag>}
+                  {data.sync.outboxFailed > 0 && <Tag color="red">{t('dashboard.outboxFailed', { count: data.sync.outboxFailed })}</Tag>}
+                </Space>
               </Card>
             </Col>
           </Row>

@@ -274,7 +274,19 @@ export function Reconciliation({ user }: { user: SessionUser }) {
       helper.columns([
         helper.display({
           id: 'select',
-          header: () => null,
+          header: () => {
+            const openIds = rows.filter((row) => row.status === 'open').map((row) => row.id);
+            const allSelected = openIds.length > 0 && openIds.every((id) => selected.has(id));
+            return (
+              <input
+                type="checkbox"
+                aria-label={t('reconcile.selectPage')}
+                checked={allSelected}
+                disabled={openIds.length === 0}
+                onChange={() => setSelected(allSelected ? new Set() : new Set(openIds))}
+              />
+            );
+          },
           cell: (info) => (
             <input
               type="checkbox"
@@ -295,7 +307,7 @@ export function Reconciliation({ user }: { user: SessionUser }) {
         helper.accessor('differenceFen', { header: () => sortHeader('difference', t('reconcile.difference')), cell: (info) => <Amount value={info.getValue()} /> }),
         helper.accessor('status', { header: () => t('reconcile.status'), cell: (info) => td('status', info.getValue()) }),
       ]),
-    [selected, sortHeader, t, td, toggle],
+    [rows, selected, sortHeader, t, td, toggle],
   );
 
   const table = useTable({ features, columns, data: rows });

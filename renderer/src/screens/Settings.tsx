@@ -4,8 +4,155 @@ import type { ApiError, Role, SessionUser, UserItem, VerifyResult, WorkspaceSumm
 import { roleNames } from '../../../electron/api';
 import { call, errorOf, useQuery } from '../api-client';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { formatShanghaiTime } from '../format';
+import { formatFen, formatShanghaiTime, parseYuanText } from '../format';
 import { useI18n } from '../i18n';
+import { MallConnectionForm } from './Sync';
+
+function RatesCard({ mayChange }: { mayChange: boolean }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const settings = useQuery('workspaceSettings', {});
+  const [form] = Form.useForm<{ wechat: string; alipay: string; closeThreshold: string; identityThreshold: string }>();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const data = settings.data;
+
+  useEffect(() => {
+    if (data) {
+      form.setFieldsValue({
+        wechat: data.feeRates.wechat,
+        alipay: data.feeRates.alipay,
+        closeThreshold: data.closeThreshold,
+        identityThreshold: formatFen(data.identityThresholdFen).replace('¥', ''),
+      });
+    }
+  }, [data, form]);
+
+  async function save(values: { wechat: string; alipay: string; closeThreshold: string; identityThreshold: string }) {
+    setError(null);
+    const identityThresholdFen = parseYuanText(values.identityThreshold);
+    if (identityThresholdFen === null || identityThresholdFen < 1) {
+      setError({ code: 'invalid_input', message: t('settings.identityThresholdInvalid') });
+      return;
+    }
+    setBusy(true);
+    try {
+      await call('saveWorkspaceSettings', { feeRates: { wechat: values.wechat.trim(), alipay: values.alipay.trim() }, closeThreshold: values.closeThreshold.trim(), identityThresholdFen });
+      void message.success(t('settings.saved'));
+      settings.reload();
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title={t('settings.rates')}>
+      <ErrorAlert error={settings.error ?? error} />
+      <Form form={form} layout="vertical" name="rates" disabled={!mayChange} onFinish={(values) => void save(values)} style={{ maxWidth: 560 }}>
+        <Space size="large" wrap>
+          <Form.Item name="wechat" label={t('settings.feeRateWechat')} extra={t('settings.rateHint')} rules={[{ required: true, message: t('firstRun.required') }]}>
+            <Input style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="alipay" label={t('settings.feeRateAlipay')} rules={[{ required: true, message: t('firstRun.required') }]}>
+            <Input style={{ width: 160 }} />
+          </Form.Item>
+        </Space>
+        <Space size="large" wrap>
+          <Form.Item name="closeThreshold" label={t('settings.closeThreshold')} extra={t('settings.closeThresholdHint')} rules={[{ required: true, message: t('firstRun.required') }]}>
+            <Input style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="identityThreshold" label={t('settings.identityThreshold')} extra={t('settings.identityThresholdHint')} rules={[{ required: true, message: t('firstRun.required') }]}>
+            <Input style={{ width: 160 }} prefix="¥" />
+          </Form.Item>
+        </Space>
+        {mayChange ? (
+          <Button type="primary" htmlType="submit" loading={busy}>
+            {t('common.save')}
+          </Button>
+        ) : (
+          <Typography.Text type="secondary">{t('settings.adminOnly')}</Typography.Text>
+        )}
+      </Form>
+    </Card>
+  );
+}
+
+function SealCard({ mayChange, fileDialogAvailable }: { mayChange: boolean; fileDialogAvailable: boolean }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const info = useQuery('sealInfo', {});
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<'trial' | 'import' | null>(null);
+  const [path, setPath] = useState('');
+  const [password, setPassword] = useState('');
+  const seal = info.data?.seal ?? null;
+
+  async function act(kind: 'trial' | 'import') {
+    setBusy(kind);
+    setError(null);
+    try {
+      if (kind === 'trial') await call('sealCreateTrial', {});
+      else await call('sealImport', { path: path.trim(), password });
+      setPassword('');
+      void message.success(t('settings.sealStored'));
+      info.reload();
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function choose() {
+    try {
+      const chosen = await call('chooseFiles', { purpose: 'seal' });
+      if (chosen.paths?.[0]) setPath(chosen.paths[0]);
+    } catch (failure) {
+      setError(errorOf(failure));
+    }
+  }
+
+  return (
+    <Card title={t('settings.seal')} data-testid="seal-card">
+      <ErrorAlert error={info.error ?? error} />
+      {seal ? (
+        <Descriptions size="small" column={2} bordered data-testid="seal-info">
+          <Descriptions.Item label={t('settings.sealSubject')}>{seal.subject}</Descriptions.Item>
+          <Descriptions.Item label={t('settings.sealIssuer')}>
+            {seal.issuer} {seal.selfSigned && <Tag color="orange">{t('settings.sealSelfSigned')}</Tag>}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('settings.sealValidity')} span={2}>
+            {formatShanghaiTime(seal.notBefore)} — {formatShanghaiTime(seal.notAfter)}
+          </Descriptions.Item>
+          <Descriptions.Item label="SHA-256" span={2}>
+            <code>{seal.fingerprintSha256}</code>
+          </Descriptions.Item>
+        </Descriptions>
+      ) : (
+        <Typography.Paragraph type="secondary">{t('settings.noSeal')}</Typography.Paragraph>
+      )}
+      {mayChange ? (
+        <Space direction="vertical" style={{ marginTop: 12, width: '100%' }}>
+          <Button onClick={() => void act('trial')} loading={busy === 'trial'}>
+            {t('settings.sealCreateTrial')}
+          </Button>
+          <Space wrap>
+            <Input style={{ width: 360 }} value={path} onChange={(event) => setPath(event.target.value)} placeholder={t('settings.sealPath')} aria-label={t('settings.sealPath')} />
+            {fileDialogAvailable && <Button onClick={() => void choose()}>{t('common.browse')}</Button>}
+            <Input.Password style={{ width: 200 }} value={password} onChange={(event) => setPassword(event.target.value)} placeholder={t('settings.sealPassword')} aria-label={t('settings.sealPassword')} autoComplete="off" />
+            <Button onClick={() => void act('import')} loading={busy === 'import'} disabled={!path.trim()}>
+              {t('settings.sealImport')}
+            </Button>
+          </Space>
+        </Space>
+      ) : (
+        <Typography.Text type="secondary">{t('settings.adminOnly')}</Typography.Text>
+      )}
+    </Card>
+  );
+}
 
 function UsersCard({ user }: { user: SessionUser }) {
   const { t, td } = useI18n();
@@ -123,7 +270,7 @@ function VerifyCard() {
   );
 }
 
-export function Settings({ user, workspace }: { user: SessionUser; workspace: WorkspaceSummary }) {
+export function Settings({ user, workspace, fileDialogAvailable }: { user: SessionUser; workspace: WorkspaceSummary; fileDialogAvailable: boolean }) {
   const { t } = useI18n();
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -136,6 +283,11 @@ export function Settings({ user, workspace }: { user: SessionUser; workspace: Wo
         </Descriptions>
       </Card>
       <UsersCard user={user} />
+      <Card title={t('sync.connection')}>
+        <MallConnectionForm user={user} />
+      </Card>
+      <RatesCard mayChange={user.permissions.includes('settings.change')} />
+      <SealCard mayChange={user.permissions.includes('settings.change')} fileDialogAvailable={fileDialogAvailable} />
       <VerifyCard />
     </Space>
   );
