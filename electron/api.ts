@@ -511,7 +511,7 @@ export interface AuditPackageVerifyResult {
 
 export interface SealInfoResult {
   /** Null when no seal certificate is stored. */
-  seal: { subject: string; issuer: string; notBefore: string; notAfter: string; serial: string; fingerprintSha256: string; selfSigned: boolean } | null;
+  seal: { subject: string; issuer: string; notBefore: string; notAfter: string; fingerprintSha256: string; selfSigned: boolean; usableNow: boolean } | null;
 }
 
 export interface WorkspaceSettingsResult {

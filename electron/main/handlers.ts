@@ -10,6 +10,7 @@ import type {
   CloseFiguresInfo,
   MallConnectionInfo,
   PayoutRow,
+  SealInfoResult,
   WorkspaceSettingsResult,
   HandlerName,
   HandlerResult,
@@ -41,7 +42,7 @@ import { closeThreshold, feeRate, ratioBelow, writeReconcileSettings } from '../
 import { discrepancySummary, monthlyOverview } from '../core/reports';
 import { verifyAuditPackage } from '../core/exports/audit-package';
 import { readFileSync } from 'node:fs';
-import { asSealError, createTrialSeal, storedSealInfo, storeSeal } from './seal-store';
+import { createTrialSeal, importSeal, sealInfo, type SealSummary } from '../core/exports/workspace-seal';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
 import type { TaskInputs, TaskName, TaskOutputs, TaskRunner } from './tasks';
 
@@ -234,6 +235,10 @@ function closeBlockers(sqlite: Workspace['sqlite'], figures: CloseFiguresInfo): 
   }
   if (figures.gmvDifferenceFen !== 0 || figures.gmvDaysDiffering.length > 0) blockers.push({ kind: 'gmv', days: figures.gmvDaysDiffering.length, differenceFen: figures.gmvDifferenceFen });
   return blockers;
+}
+
+function sealInfoResult(summary: SealSummary | null): SealInfoResult {
+  return { seal: summary ? { ...summary } : null };
 }
 
 function mallConnectionInfo(workspace: Workspace): MallConnectionInfo {
@@ -783,18 +788,20 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
     },
 
     async exportMonth(args) {
-      const { open } = requireActor('report.export');
+      const { open, actor } = requireActor('report.export');
       const result = await runTask('export', {
         path: open.workspace.path,
         passphrase: open.passphrase,
+        actor: { userName: actor.userName, role: actor.role },
         now: services.clock.now().toISOString(),
         month: args.month,
         kind: args.kind,
         directory: args.directory,
       });
-      appendAudit(
+      // core audits the audit package itself (audit.export); the workbook and the PDF are audited here.
+      if (args.kind !== 'auditPackage') appendAudit(
         open.workspace.sqlite,
-        { userName: open.actor?.userName ?? '', action: 'report.export', objectType: 'period', objectId: args.month, detail: { kind: args.kind, files: result.files.map((file) => ({ path: file.path, sha256: file.sha256 })) } },
+        { userName: actor.userName, action: 'report.export', objectType: 'period', objectId: args.month, detail: { kind: args.kind, files: result.files.map((file) => ({ path: file.path, sha256: file.sha256 })) } },
         services.clock.now(),
       );
       return result;
@@ -808,27 +815,25 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
     sealInfo() {
       const { open } = requireActor('ledger.read');
-      return storedSealInfo(open.workspace);
+      return sealInfoResult(sealInfo(open.workspace));
     },
 
     sealCreateTrial(args) {
-      const { open, actor } = requireActor('settings.change');
-      return createTrialSeal(open.workspace, actor.userName, args.validDays ?? 365);
+      const { open, actor } = requireActor('ledger.read');
+      // core requires settings.change
+      return sealInfoResult(createTrialSeal(open.workspace, open.workspace.info().companyName, actor, { validDays: args.validDays }));
     },
 
     sealImport(args) {
-      const { open, actor } = requireActor('settings.change');
+      const { open, actor } = requireActor('ledger.read');
       let p12: Buffer;
       try {
         p12 = readFileSync(args.path);
       } catch (error) {
         throw new LedgerdeskError('not_found', `cannot read ${args.path}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      try {
-        return storeSeal(open.workspace, { p12, password: args.password }, actor.userName, 'import');
-      } catch (error) {
-        throw asSealError(error);
-      }
+      // core checks settings.change, the password and the validity
+      return sealInfoResult(importSeal(open.workspace, p12, args.password, actor));
     },
 
     workspaceSettings() {

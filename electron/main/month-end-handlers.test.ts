@@ -112,14 +112,16 @@ describe('month-end handlers (sync -> import -> close -> audit package)', () => 
 
   it('the audit package needs a seal; with a trial seal it is written, signed and verifies', async () => {
     const out = join(directory, 'exports');
-    expect(await handlers.dispatch('exportMonth', { month: '2026-10', kind: 'auditPackage', directory: out })).toMatchObject({ ok: false, error: { code: 'seal_invalid' } });
+    expect(await handlers.dispatch('exportMonth', { month: '2026-10', kind: 'auditPackage', directory: out })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const seal = await ok('sealCreateTrial', { validDays: 365 });
     expect(seal.seal?.subject).toBe('示例商城');
     expect(seal.seal?.selfSigned).toBe(true);
+    expect(seal.seal?.usableNow).toBe(true);
     const exported = await ok('exportMonth', { month: '2026-10', kind: 'auditPackage', directory: out });
     expect(exported.verified).toBe(true);
     const pdfs = exported.files.filter((file) => file.path.endsWith('.pdf'));
-    expect(pdfs.length).toBe(5);
+    expect(pdfs.length).toBe(3); // transactions, refunds, balance changes
+    expect(exported.files).toHaveLength(8); // and their workbooks, the manifest and its signature
     expect(pdfs.every((file) => file.signed === true && /^[0-9a-f]{64}$/.test(file.sha256))).toBe(true);
     expect((await ok('verifyAuditPackage', { directory: exported.directory })).ok).toBe(true);
     const again = await handlers.dispatch('exportMonth', { month: '2026-10', kind: 'auditPackage', directory: out });

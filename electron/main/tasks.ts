@@ -21,7 +21,7 @@ export interface TaskInputs {
   reconcile: { path: string; passphrase: string; actor: Actor; now: string; fromDate?: string; toDate?: string };
   sync: { path: string; passphrase: string; actor: Actor; now: string };
   import: { path: string; passphrase: string; actor: Actor; now: string; files: string[] };
-  export: { path: string; passphrase: string; now: string; month: string; kind: ExportKind; directory: string };
+  export: { path: string; passphrase: string; actor: Actor; now: string; month: string; kind: ExportKind; directory: string };
 }
 export interface TaskOutputs {
   verify: VerifyResult;
@@ -93,7 +93,7 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
   import: importTask,
 
   export(input, report) {
-    return withWorkspace(input, (workspace) => exportMonth(workspace, input.month, input.kind, input.directory, new Date(input.now), report));
+    return withWorkspace(input, (workspace) => exportMonth(workspace, input.actor, input.month, input.kind, input.directory, new Date(input.now), report));
   },
 };
 

@@ -242,16 +242,17 @@ describe.skipIf(!chromiumAvailable)('month-end on the demo mall (headless Chromi
     await expect.poll(() => page.getByTestId('export-files').count(), { timeout: 120_000 }).toBe(1);
     expect(await page.getByTestId('export-verified').textContent()).toBe('审计包校验通过');
     const fileRows = page.getByTestId('export-files').locator('tbody tr.ant-table-row');
-    expect(await fileRows.count()).toBe(12); // 5 PDFs, 5 workbooks, manifest and its signature
-    expect(await page.getByTestId('export-files').getByText('已签章', { exact: true }).count()).toBe(7);
+    expect(await fileRows.count()).toBe(8); // 3 PDFs (transactions, refunds, balance changes), their workbooks, the manifest and its signature
+    expect(await page.getByTestId('export-files').getByText('已签章', { exact: true }).count()).toBe(5);
     expect(await fileRows.filter({ hasText: 'pdf/交易明细.pdf' }).count()).toBe(1);
     const packageDirectory = (await page.getByTestId('export-directory').textContent()) ?? '';
     expect(existsSync(join(packageDirectory, 'manifest.json'))).toBe(true);
+    await page.getByTestId('export-files').scrollIntoViewIfNeeded();
+    await screenshot(page, '27-audit-package');
     await page.getByRole('button', { name: '导出 Excel' }).click();
     await expect.poll(() => page.getByTestId('export-files').textContent(), { timeout: 60_000 }).toContain('月度报表.xlsx');
     await page.getByRole('button', { name: '一键导出审计包（签章）' }).click();
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 }).toContain('already exists');
-    await screenshot(page, '27-audit-package');
   });
 
   it('payouts: a settlement run pays each distributor with their commissions; commission basis flags mismatches', async () => {

@@ -57,7 +57,8 @@ export function Import({ user, fileDialogAvailable }: { user: SessionUser; fileD
     setError(null);
     try {
       const result = await call('importFiles', { paths });
-      setResults(result.files);
+      // Refused files first: they are what needs attention.
+      setResults([...result.files].sort((a, b) => Number(b.error !== null) - Number(a.error !== null)));
       setPathText('');
     } catch (failure) {
       setError(errorOf(failure));
@@ -104,6 +105,7 @@ export function Import({ user, fileDialogAvailable }: { user: SessionUser; fileD
             size="small"
             rowKey="file"
             pagination={false}
+            scroll={{ y: 420 }}
             dataSource={results}
             data-testid="import-results"
             rowClassName={(row) => (row.error ? 'discrepancy-row' : '')}

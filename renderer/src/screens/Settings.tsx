@@ -124,7 +124,7 @@ function SealCard({ mayChange, fileDialogAvailable }: { mayChange: boolean; file
             {seal.issuer} {seal.selfSigned && <Tag color="orange">{t('settings.sealSelfSigned')}</Tag>}
           </Descriptions.Item>
           <Descriptions.Item label={t('settings.sealValidity')} span={2}>
-            {formatShanghaiTime(seal.notBefore)} — {formatShanghaiTime(seal.notAfter)}
+            {formatShanghaiTime(seal.notBefore)} — {formatShanghaiTime(seal.notAfter)} {!seal.usableNow && <Tag color="red">{t('settings.sealNotUsable')}</Tag>}
           </Descriptions.Item>
           <Descriptions.Item label="SHA-256" span={2}>
             <code>{seal.fingerprintSha256}</code>
