@@ -23,6 +23,9 @@ describe.skipIf(!(scale > 0))('reconcile at scale (by hand)', () => {
   it(`reconciles ${scale} orders against ${scale} channel rows`, () => {
     const temp = createTempWorkspace({ now: '2026-11-03T02:00:00.000Z' });
     const sqlite = temp.workspace.sqlite;
+    // LEDGERDESK_RECONCILE_CACHE_MB: measure with a larger page cache than the connection default (2 MB).
+    const cacheMegabytes = Number(process.env.LEDGERDESK_RECONCILE_CACHE_MB ?? '0');
+    if (cacheMegabytes > 0) sqlite.pragma(`cache_size = ${-cacheMegabytes * 1024}`);
     try {
       const load = seconds(() => {
         sqlite.transaction(() => {
@@ -97,6 +100,7 @@ describe.skipIf(!(scale > 0))('reconcile at scale (by hand)', () => {
         JSON.stringify(
           {
             scale,
+            cache_size: sqlite.pragma('cache_size', { simple: true }),
             load_seconds: load.seconds,
             bare_join_seconds: bareJoin.seconds,
             reconcile_first_seconds: first.seconds,
