@@ -589,10 +589,12 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       };
     },
 
-    withdrawalReview(args) {
+    async withdrawalReview(args) {
       const { open, actor } = requireActor('ledger.read');
       // core decides the tier from the role and enforces permissions and segregation of duties
       const result = reviewWithdrawal(open.workspace, actor, { withdrawalNo: args.withdrawalNo, decision: args.decision, confirmIdentity: args.confirmIdentity, note: args.note ?? null });
+      // The decision goes back to the mall now when it can; otherwise it waits in the outbox (Sync screen).
+      await flushPendingMallWrites(open.workspace);
       return { withdrawalNo: result.withdrawalNo, status: result.status, tier: result.tier, outBillNo: result.outBillNo };
     },
 
