@@ -1,7 +1,7 @@
 import type { ExportKind, ExportResult, ImportFileResult, MallResource, ReconcileSummaryResult, SyncRunResult, VerifyResult } from '../api';
 import type { Actor } from '../core/auth';
 import { fixedClock, shanghaiDate } from '../core/calendar/shanghai';
-import { runDemo } from '../core/demo';
+import { demoStepCount, runDemo } from '../core/demo';
 import { importChannelFiles } from '../core/imports';
 import { gmvCrossCheck, syncFromMall, type SyncProgress } from '../core/mall/sync';
 import { runReconciliation } from '../core/reconcile';
@@ -55,9 +55,11 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
   },
 
   async demo(input, report) {
-    const stepCount = 5; // workspace, demo mall, sync, channel files, import, verify (reported as they finish)
+    // The app's demo stops after the import: reconciliation and review are for the user to try.
+    const stepCount = demoStepCount('books');
     let done = 0;
     const result = await runDemo({
+      scope: 'books',
       outDirectory: input.outDirectory,
       passphrase: input.passphrase,
       adminPassword: input.adminPassword,

@@ -5,9 +5,10 @@ import { fixedClock, type Clock } from '../calendar/shanghai';
 import { importChannelFiles } from '../imports';
 import { trialBalance } from '../ledger/queries';
 import { generateMallDataset, startDemoMall, writeDemoChannelFiles } from '../mall/demo';
-import { gmvCrossCheck, syncFromMall } from '../mall/sync';
+import { gmvCrossCheck, saveMallConnection, syncFromMall } from '../mall/sync';
 import { fen, formatFenForDisplay } from '../money';
 import { createWorkspace, verifyWorkspace, type Workspace } from '../workspace';
+import { auditPackageStep, closeBlockedStep, closeStep, createDemoUsers, reconcileStep, reportStep, reviewStep, settlementStep, withdrawalsStep, type DemoActors } from './month-end-steps';
 
 /** One step of the month-end demo and what it did, in words a finance user reads. */
 export interface DemoStepResult {
@@ -26,7 +27,22 @@ export interface DemoOptions {
   /** The demo month; the books start on its first day. */
   month?: string;
   clock?: Clock;
+  /**
+   * 'month_end' (default) runs everything through the sealed audit package; 'books' stops after
+   * the import, leaving reconciliation and review for the user to try in the app.
+   */
+  scope?: DemoScope;
   onStep?: (result: DemoStepResult) => void;
+}
+
+export type DemoScope = 'books' | 'month_end';
+
+const bookSteps = ['workspace', 'demo_mall', 'sync', 'channel_files', 'import', 'verify'];
+const monthEndSteps = ['reconcile', 'close_check', 'review', 'withdrawals', 'settlement', 'sync_again', 'close', 'report', 'audit_package'];
+
+/** How many steps a demo reports, for progress bars. */
+export function demoStepCount(scope: DemoScope = 'month_end'): number {
+  return bookSteps.length + (scope === 'month_end' ? monthEndSteps.length : 0);
 }
 
 export interface DemoResult {
@@ -66,7 +82,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     clock,
   });
   const actor: Actor = { userName: 'admin', role: 'admin' };
-  record({ step: 'workspace', ok: true, summary: `created the encrypted workspace ${workspacePath} for ${DEMO_COMPANY}, books from ${month}-01` });
+  const actors = createDemoUsers(workspace, options.adminPassword);
+  record({ step: 'workspace', ok: true, summary: `created the encrypted workspace ${workspacePath} for ${DEMO_COMPANY}, books from ${month}-01; users admin, clerk, ops (operations), finance` });
   const dataset = generateMallDataset({ seed: options.seed ?? 20261, month, orderCount: options.orderCount ?? 2000 });
   const mall = await startDemoMall({ dataset, port: 0, token: 'demo-token' });
   try {
@@ -75,7 +92,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ok: true,
       summary: `demo mall serving ${dataset.orders.length} orders, ${dataset.refunds.length} refunds, ${dataset.topups.length} top-ups, ${dataset.commissions.length} commissions, ${dataset.withdrawals.length} withdrawals at ${mall.url}`,
     });
-    const synced = await syncFromMall(workspace, { url: mall.url, token: 'demo-token', actorName: actor.userName });
+    saveMallConnection(workspace, { url: mall.url, token: 'demo-token' }, actor.userName);
+    const synced = await syncFromMall(workspace, { actorName: actor.userName });
     const gmv = gmvCrossCheck(workspace.sqlite, `${month}-01`, lastDayOf(month));
     record({
       step: 'sync',
@@ -91,12 +109,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       figures: { files: files.files.length, injected: files.injected.length },
     });
     await importStep(workspace, actor, files.files, record);
+    if ((options.scope ?? 'month_end') === 'month_end') await monthEnd(workspace, actor, actors, files.injected.length, month, options.outDirectory, record);
     verifyStep(workspace, record);
   } finally {
     await mall.close();
     workspace.close();
   }
   return { workspacePath, steps, ok: steps.every((step) => step.ok) };
+}
+
+async function monthEnd(
+  workspace: Workspace,
+  actor: Actor,
+  actors: DemoActors,
+  injectedCount: number,
+  month: string,
+  outDirectory: string,
+  record: (result: DemoStepResult) => void,
+): Promise<void> {
+  reconcileStep(workspace, actors, injectedCount, record);
+  closeBlockedStep(workspace, actors, month, record);
+  reviewStep(workspace, actors, record);
+  await withdrawalsStep(workspace, actors, record);
+  await settlementStep(workspace, actors, record);
+  await resyncStep(workspace, actor, record);
+  closeStep(workspace, actors, month, record);
+  await reportStep(workspace, month, outDirectory, record);
+  await auditPackageStep(workspace, actors, month, lastDayOf(month), outDirectory, record);
 }
 
 async function importStep(workspace: Workspace, actor: Actor, files: string[], record: (result: DemoStepResult) => void): Promise<void> {
@@ -109,6 +148,16 @@ async function importStep(workspace: Workspace, actor: Actor, files: string[], r
     ok: rejected.length === 0,
     summary: `imported ${results.length - rejected.length} files, ${rows} channel rows; channel fees booked ${formatFenForDisplay(fees?.balanceFen ?? fen(0))}${rejected.length ? `; REJECTED: ${rejected.map((result) => `${result.file}: ${result.error?.reason}`).join('; ')}` : ''}`,
     figures: { files: results.length, rows, rejected: rejected.length },
+  });
+}
+
+/** The mall now reports our review decisions and payouts back: a second sync books only what is new. */
+async function resyncStep(workspace: Workspace, actor: Actor, record: (result: DemoStepResult) => void): Promise<void> {
+  const synced = await syncFromMall(workspace, { actorName: actor.userName });
+  record({
+    step: 'sync_again',
+    ok: synced.rejected.length === 0,
+    summary: `second sync after the write-backs: ${synced.fetched.withdrawals} withdrawals and ${synced.fetched.commissions} commissions changed in the mall; ${synced.entries_posted} entries posted (our own review entries are not booked twice)`,
   });
 }
 
