@@ -108,6 +108,9 @@ export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceO
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
+    // A 256 MiB page cache (filled lazily): reconciling a million rows and paging its results
+    // otherwise re-reads and re-decrypts the same pages over and over.
+    sqlite.pragma('cache_size = -262144');
     const migrated = migrate(sqlite, migrations, Boolean(options.create), Boolean(options.readonly));
     if (!migrated.ok) {
       sqlite.close();
