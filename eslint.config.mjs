@@ -24,7 +24,7 @@ const rendererForbidden = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'db/migrations/**', 'test-artifacts/**', 'demo-output/**', '**/*.cjs', 'bench-results.json'] },
+  { ignores: ['out/**', 'db/better-sqlite3-shim/**', 'dist/**', 'node_modules/**', 'db/migrations/**', 'test-artifacts/**', 'demo-output/**', '**/*.cjs', 'bench-results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bankPresets } from './index';
 import { readChannelFile, readFailure, readOk } from './test-helpers';
+import { sharedPath } from '../../../test/support/shared-directory';
 
 /*
  * Every file in the shared samples folder (FORMATS.md section 6). Several are fixtures from parser
  * libraries that were trimmed or hand-edited; their known quirks are asserted as the errors they
  * must produce, so a parser that silently accepted an inconsistent file would fail here.
  */
-const samples = '/work/shared/formats/samples';
+const samples = sharedPath('formats', 'samples');
 const sample = (name: string) => join(samples, name);
 
 describe.skipIf(!existsSync(samples))('shared sample files', () => {
@@ -42,7 +43,7 @@ describe.skipIf(!existsSync(samples))('shared sample files', () => {
     const utf8 = await readOk(sample('unknown-repo_com.payment.alipay__alipay_trade_业务明细_20190916.utf8.csv'));
     const gbk = await readOk(sample('DERIVED_gbk_crlf__alipay_trade_业务明细_20190916.csv'));
     expect(gbk.reader.encoding).toBe('gb18030');
-    expect(gbk.rows.map(({ rawLine, ...row }) => row)).toEqual(utf8.rows.map(({ rawLine, ...row }) => row));
+    expect(gbk.rows.map(({ rawLine: _gbkLine, ...row }) => row)).toEqual(utf8.rows.map(({ rawLine: _utf8Line, ...row }) => row));
   });
 
   it('the trimmed fund-flow capture (summary says 3 rows, 2 present) is rejected at its summary', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mallOpenApiDocument } from './openapi-document';
+import { sharedPath } from '../../../../test/support/shared-directory';
 
 describe('openapi-document.ts', () => {
   it('is the parsed openapi.yaml (regenerate with write-openapi-document.mjs when this fails)', () => {
@@ -11,8 +12,8 @@ describe('openapi-document.ts', () => {
   });
 });
 
-const sharedContractPath = '/work/shared/mall-api/openapi.yaml';
-let sharedContractExists = false;
+const sharedContractPath = sharedPath('mall-api', 'openapi.yaml');
+let sharedContractExists: boolean;
 try {
   readFileSync(sharedContractPath);
   sharedContractExists = true;

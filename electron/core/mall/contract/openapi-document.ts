@@ -1,5 +1,4 @@
 // GENERATED from openapi.yaml by write-openapi-document.mjs. Do not edit by hand.
-/* eslint-disable */
 export const mallOpenApiDocument: Record<string, unknown> = {
   "openapi": "3.1.0",
   "info": {

@@ -9,7 +9,6 @@ import { parse } from 'yaml';
 const folder = dirname(fileURLToPath(import.meta.url));
 const document = parse(readFileSync(join(folder, 'openapi.yaml'), 'utf8'));
 const source = `// GENERATED from openapi.yaml by write-openapi-document.mjs. Do not edit by hand.
-/* eslint-disable */
 export const mallOpenApiDocument: Record<string, unknown> = ${JSON.stringify(document, null, 2)};
 `;
 writeFileSync(join(folder, 'openapi-document.ts'), source);

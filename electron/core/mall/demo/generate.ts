@@ -307,7 +307,7 @@ export function generateMallDataset(options: MallDatasetOptions): MallDataset {
   }
 
   function generateWithdrawal(event: TimedEvent): void {
-    let memberIndex = event.memberIndex;
+    let memberIndex: number;
     let source: 'balance' | 'commission';
     let amountFen: number;
     if (largeWithdrawalsWanted > 0 && funds[0].commissionFen >= largeWithdrawalMaxFen) {
