@@ -90,6 +90,21 @@ const operations: GuardedOperation[] = [
   },
   { site: 'workspace/rekey.ts:changePassphrase', permission: 'passphrase.change', call: async (w, actor) => (await import('../../electron/core/workspace')).changePassphrase(w, 'wrong passphrase here', 'new passphrase for matrix', { actor }) },
   {
+    site: 'exports/audit-export.ts:exportAuditPackage',
+    permission: 'report.export',
+    call: async (w, actor, dir) => (await import('../../electron/core/exports/audit-export')).exportAuditPackage(w, actor, { from: '2026-10-01', to: '2026-10-31', outDir: join(dir, `audit-package-${actor.role}`) }),
+  },
+  {
+    site: 'exports/workspace-seal.ts:createTrialSeal',
+    permission: 'settings.change',
+    call: async (w, actor) => (await import('../../electron/core/exports/workspace-seal')).createTrialSeal(w, '矩阵测试公司', actor, { keyBits: 1024 }),
+  },
+  {
+    site: 'exports/workspace-seal.ts:importSeal',
+    permission: 'settings.change',
+    call: async (w, actor) => (await import('../../electron/core/exports/workspace-seal')).importSeal(w, Buffer.from('not a p12'), 'x', actor),
+  },
+  {
     site: 'workspace/auditor-copy.ts:exportAuditorCopy',
     permission: 'auditor_copy.export',
     call: async (w, actor, dir) => (await import('../../electron/core/workspace')).exportAuditorCopy(w, { actor, from: '2026-10-01', to: '2026-10-31', outFile: join(dir, `auditor-${actor.role}.ldw`), passphrase: 'auditor copy passphrase' }),

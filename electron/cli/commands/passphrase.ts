@@ -1,5 +1,5 @@
 import { LedgerdeskError } from '../../core/errors';
-import { acquireWorkspaceLock, changePassphrase } from '../../core/workspace';
+import { changePassphrase } from '../../core/workspace';
 import { stringOption, type CommandDefinition } from '../command';
 
 export const passphraseCommand: CommandDefinition = {
@@ -12,23 +12,18 @@ export const passphraseCommand: CommandDefinition = {
     if (!variable) throw new LedgerdeskError('usage', 'passphrase change --new-passphrase-env VAR');
     const newPassphrase = context.env[variable];
     if (!newPassphrase) throw new LedgerdeskError('usage', `environment variable ${variable} holds no passphrase`);
-    // The file is replaced by rename: no other Ledgerdesk may have it open meanwhile.
-    const lock = acquireWorkspaceLock(context.options.workspacePath, context.clock.now());
+    // The file is replaced by rename: context.openWorkspace holds the workspace lock meanwhile.
+    const workspace = await context.openWorkspace();
+    let current = workspace;
     try {
-      const workspace = await context.openWorkspace();
-      let current = workspace;
-      try {
-        const actor = await context.actor(workspace);
-        const changed = changePassphrase(workspace, await context.passphrase(), newPassphrase, { actor });
-        current = changed.workspace;
-        context.say(`Passphrase changed; ${changed.secretsResealed} secret(s) sealed again. Use the new passphrase from now on.`);
-        return { ok: true, secrets_resealed: changed.secretsResealed };
-      } finally {
-        current.close();
-        workspace.close();
-      }
+      const actor = await context.actor(workspace);
+      const changed = changePassphrase(workspace, await context.passphrase(), newPassphrase, { actor });
+      current = changed.workspace;
+      context.say(`Passphrase changed; ${changed.secretsResealed} secret(s) sealed again. Use the new passphrase from now on.`);
+      return { ok: true, secrets_resealed: changed.secretsResealed };
     } finally {
-      lock.release();
+      current.close();
+      workspace.close();
     }
   },
 };
