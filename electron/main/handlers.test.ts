@@ -54,6 +54,27 @@ describe('IPC handlers (validation -> core -> plain data)', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  it('refuses a workspace another Ledgerdesk holds, and frees it on close', async () => {
+    await createAndLogin();
+    const second = createHandlerSession({
+      appVersion: 'test',
+      clock: fixedClock('2026-10-15T04:00:00.000Z'),
+      suggestedWorkspacePath: path,
+      demoDirectory: join(directory, 'demo-2'),
+      passphraseMemory: memoryPassphrases(),
+      recentWorkspaces: memoryRecentWorkspaceStore(),
+      taskRunner: inProcessTaskRunner,
+      emitProgress: () => undefined,
+    });
+    try {
+      expectError(await second.dispatch('openWorkspace', { path, passphrase: PASSPHRASE }), 'workspace_locked');
+      expect((await handlers.dispatch('closeWorkspace', {})).ok).toBe(true);
+      expect((await second.dispatch('openWorkspace', { path, passphrase: PASSPHRASE })).ok).toBe(true);
+    } finally {
+      second.close();
+    }
+  });
+
   async function createAndLogin() {
     const created = await handlers.dispatch('createWorkspace', { path, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: ADMIN_PASSWORD, booksStartDate: '2026-10-01', rememberPassphrase: true });
     expect(created.ok).toBe(true);

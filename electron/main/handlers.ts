@@ -32,7 +32,7 @@ import { memberStatement, trialBalance, type TrialBalanceLine } from '../core/le
 import { traceEntries, type StoredEntry } from '../core/ledger/read';
 import { listReconciliationResults, reconciliationDetail, resolveDiscrepancies, type ReconciliationResult } from '../core/reconcile';
 import { identityThresholdFen, IDENTITY_THRESHOLD_SETTING, listWithdrawals, memberHistory, reviewWithdrawal } from '../core/withdrawals';
-import { createWorkspace, openWorkspace, readSecret, readSetting, writeSetting, type Workspace } from '../core/workspace';
+import { acquireWorkspaceLock, createWorkspace, openWorkspace, readSecret, readSetting, writeSetting, type Workspace, type WorkspaceLock } from '../core/workspace';
 import { appendAudit } from '../core/audit/audit-log';
 import { closeFigures, closeMonth, monthStatus, reopenMonth, type CloseFigures } from '../core/close';
 import { listCommissionBasis, postCommissionClawbacks, runSettlement } from '../core/commissions';
@@ -103,6 +103,8 @@ interface OpenSession {
   workspace: Workspace;
   passphrase: string;
   actor: Actor | null;
+  /** The workspace file's lock: a second app (or a CLI writer) is refused while we hold it. */
+  lock: WorkspaceLock;
 }
 
 type Implementation<K extends HandlerName> = (args: ParsedArgs<K>) => HandlerResult<K> | Promise<HandlerResult<K>>;
@@ -300,12 +302,20 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
   function closeCurrent(): void {
     session?.workspace.close();
+    session?.lock.release();
     session = null;
   }
 
   function adopt(workspace: Workspace, passphrase: string, remember: boolean | undefined): WorkspaceSummary {
     closeCurrent();
-    session = { workspace, passphrase, actor: null };
+    let lock: WorkspaceLock;
+    try {
+      lock = acquireWorkspaceLock(workspace.path, services.clock.now());
+    } catch (error) {
+      workspace.close();
+      throw error;
+    }
+    session = { workspace, passphrase, actor: null, lock };
     const summary = summaryOf(workspace);
     services.recentWorkspaces.touch({ path: summary.path, companyName: summary.companyName, lastOpenedAt: services.clock.now().toISOString() });
     if (remember && services.passphraseMemory) services.passphraseMemory.remember(summary.path, passphrase);
