@@ -3,7 +3,7 @@ import { parseBenchArgs } from './args';
 
 describe('bench arguments', () => {
   it('defaults to the full scale and bench-results.json', () => {
-    expect(parseBenchArgs([])).toEqual({ ok: true, command: { mode: 'run', scale: 'full', outPath: 'bench-results.json', dataDir: null, only: null, cpuProfileDir: null } });
+    expect(parseBenchArgs([])).toEqual({ ok: true, command: { mode: 'run', scale: 'full', outPath: 'bench-results.json', dataDir: null, only: null, cpuProfileDir: null, childTimeoutSeconds: 1800 } });
   });
 
   it('reads --scale small and --scale=tiny, --only lists', () => {
@@ -30,6 +30,9 @@ describe('bench arguments', () => {
       ['--prepare', 'wechat-bill', '--data-dir', '/d', '--floor'],
       ['--run-one', 'verify', '--data-dir', '/d', '--out', 'x.json'],
       ['--out', 'a', '--out', 'b'],
+      ['--timeout', '0'],
+      ['--timeout', '1.5'],
+      ['--run-one', 'verify', '--data-dir', '/d', '--timeout', '60'],
     ]) {
       const parsed = parseBenchArgs(argv);
       expect(parsed.ok, argv.join(' ')).toBe(false);

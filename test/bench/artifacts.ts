@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundledMigrations } from '../../db/migrations/bundle.generated';
 import { writeAlipayTradeZip, writeWechatTradeBill } from './data/channel-bills';
 import { buildLedgerWorkspace } from './data/ledger';
 import { buildReconcileWorkspace } from './data/reconcile-workspace';
@@ -21,8 +22,18 @@ const fileNames: Record<ArtifactName, string> = {
   'reconcile-workspace': 'reconcile-template.ldw',
 };
 
+/**
+ * Workspace artifacts are named after the schema they were built with: a kept --data-dir from an
+ * older build is never reused after a migration lands (a new trigger or table would be missing).
+ */
+function schemaTag(): string {
+  const last = bundledMigrations[bundledMigrations.length - 1];
+  return `schema${bundledMigrations.length}-${last ? last.hash.slice(0, 8) : 'none'}`;
+}
+
 export function artifactPath(dataDir: string, name: ArtifactName): string {
-  return join(dataDir, fileNames[name]);
+  const fileName = fileNames[name];
+  return join(dataDir, fileName.endsWith('.ldw') ? fileName.replace(/\.ldw$/, `-${schemaTag()}.ldw`) : fileName);
 }
 
 export function isArtifactName(text: string): text is ArtifactName {

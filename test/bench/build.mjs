@@ -16,4 +16,6 @@ await build({
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // pdf.ts falls back to require() when import.meta is empty, as it is in this CommonJS bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
 });

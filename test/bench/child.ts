@@ -9,13 +9,30 @@ export type ChildOutcome<T> = { ok: true; value: T } | { ok: false; error: strin
  * Runs this same bench script in a child process (one operation, one floor or one artifact) and
  * reads the JSON it prints last. Progress on the child's stderr goes straight to ours.
  */
-export function runChild<T>(scriptPath: string, args: readonly string[], nodeOptions: readonly string[] = []): Promise<ChildOutcome<T>> {
+export function runChild<T>(
+  scriptPath: string,
+  args: readonly string[],
+  options: { nodeOptions?: readonly string[]; timeoutSeconds?: number } = {},
+): Promise<ChildOutcome<T>> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeOptions, scriptPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), scriptPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
+    let timedOut = false;
+    // A pathological operation must not hold the whole run hostage: it is stopped and reported.
+    const timer = options.timeoutSeconds
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutSeconds * 1000)
+      : null;
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', (error) => resolve({ ok: false, error: `could not start the child: ${error.message}` }));
     child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (timedOut) {
+        resolve({ ok: false, error: `timed out: stopped after ${options.timeoutSeconds} s` });
+        return;
+      }
       const lines = Buffer.concat(chunks).toString('utf8').split('\n');
       const resultLine = [...lines].reverse().find((line) => line.startsWith(CHILD_RESULT_MARKER));
       if (resultLine === undefined) {

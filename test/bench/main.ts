@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseBenchArgs, usage, type BenchCommand } from './args';
@@ -16,13 +16,20 @@ import { scales } from './scales';
  * the child) is its own. Inputs are generated first, each in a `--prepare` child.
  */
 
+const CHILD_WORK_DIR_PREFIX = 'child-work-';
+
+function removeChildWorkDirs(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) if (name.startsWith(CHILD_WORK_DIR_PREFIX)) rmSync(join(dataDir, name), { recursive: true, force: true });
+}
+
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
 async function runOneInChild(command: Extract<BenchCommand, { mode: 'run-one' }>): Promise<void> {
   const operation = findOperation(command.operationKey);
-  const workDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-bench-run-'));
+  // Inside the data dir, so the orchestrator can clean up after a child it had to kill.
+  const workDir = mkdtempSync(join(command.dataDir, CHILD_WORK_DIR_PREFIX));
   try {
     if (!operation) throw new Error(`no operation "${command.operationKey}"`);
     if (operation.unavailableReason) throw new Error(`not available: ${operation.unavailableReason}`);
@@ -103,7 +110,8 @@ async function runAll(command: Extract<BenchCommand, { mode: 'run' }>): Promise<
       }
       const childArgs = ['--run-one', key, '--scale', scale.name, '--data-dir', dataDir];
       log(`${key}: measuring ...`);
-      const measured = await runChild<Measurement>(scriptPath, childArgs, nodeOptions);
+      const measured = await runChild<Measurement>(scriptPath, childArgs, { nodeOptions, timeoutSeconds: command.childTimeoutSeconds });
+      removeChildWorkDirs(dataDir);
       if (!measured.ok) {
         log(`${key}: failed: ${measured.error}`);
         lines.push({ result: failedResult(base), target: operation.target, status: 'error', note: measured.error });
@@ -112,7 +120,8 @@ async function runAll(command: Extract<BenchCommand, { mode: 'run' }>): Promise<
       let floor: ChildOutcome<Measurement> | null = null;
       if (operation.floor) {
         log(`${key}: measuring the floor ...`);
-        floor = await runChild<Measurement>(scriptPath, [...childArgs, '--floor']);
+        floor = await runChild<Measurement>(scriptPath, [...childArgs, '--floor'], { timeoutSeconds: command.childTimeoutSeconds });
+        removeChildWorkDirs(dataDir);
         if (!floor.ok) log(`${key}: floor failed: ${floor.error}`);
       }
       const result = measuredResult(operation.name, size, operation.target, measured.value, floor?.ok ? floor.value : null);
@@ -122,7 +131,7 @@ async function runAll(command: Extract<BenchCommand, { mode: 'run' }>): Promise<
         measured.value.note,
         floor?.ok ? [cpu(floor.value) && `floor ${cpu(floor.value)}`, floor.value.note].filter(Boolean).join(', ') : floor ? `floor failed: ${floor.error}` : undefined,
       ].filter(Boolean);
-      log(`${key}: ${result.seconds} s${result.floor_seconds === null ? '' : ` (floor ${result.floor_seconds} s)`}, peak ${result.peak_memory_mb} MB`);
+      log(`${key}: ${result.seconds} s${result.floor_seconds === null ? '' : ` (floor ${result.floor_seconds} s)`}, peak ${result.peak_memory_mb} MB; ${notes.join('; ')}`);
       lines.push({ result, target: operation.target, status: null, note: notes.length ? notes.join('; ') : null });
     }
   } finally {
