@@ -15,3 +15,4 @@ export * from './workspace-batch-index';
 export * from './merchant-config';
 export * from './mall-writeback';
 export * from './payout-runner';
+export * from './import-results';
