@@ -24,6 +24,7 @@ import { reconcileCommand } from './reconcile';
 import { reopenCommand } from './reopen';
 import { payoutConfigCommand } from './payout-config';
 import { payoutsCommand } from './payouts';
+import { payoutsImportResultsCommand } from './payouts-import-results';
 import { settleCommand } from './settle';
 import { withdrawalReviewCommand } from './withdrawal-review';
 import { withdrawalsCommand } from './withdrawals';
@@ -45,6 +46,7 @@ export const commands: CommandDefinition[] = [
   auditorCopyCommand,
   settleCommand,
   payoutsCommand,
+  payoutsImportResultsCommand,
   payoutConfigCommand,
   withdrawalsCommand,
   withdrawalReviewCommand,
