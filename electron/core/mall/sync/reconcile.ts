@@ -149,6 +149,7 @@ export function reconcileDocument(
   desiredContext: DesiredContext,
   options: { knownNew?: boolean } = {},
 ): number {
+  if (resource === 'withdrawals' && !options.knownNew && decidedInLedgerdesk(context.sqlite, record.id)) return 0;
   const desired = desiredEntries(resource, record, desiredContext);
   // A document seen for the first time has no entries yet: skip the lookup on the hot path.
   const active = options.knownNew ? [] : activeEntriesForSource(context.sqlite, resource, record.id);
@@ -166,4 +167,13 @@ export function reconcileDocument(
     written += 1;
   }
   return written;
+}
+
+/**
+ * A withdrawal reviewed in Ledgerdesk is booked by the review and payout workflow, which decides
+ * before the mall hears of it: the sync neither posts nor reverses its entries (the mall's copy
+ * may still say `submitted` until the write-back lands).
+ */
+export function decidedInLedgerdesk(sqlite: SqliteDatabase, withdrawalId: string): boolean {
+  return sqlite.prepare(`SELECT 1 FROM withdrawal_reviews WHERE withdrawal_id = ?`).get(withdrawalId) !== undefined;
 }
