@@ -131,7 +131,8 @@ export async function exportAuditPackage(workspace: Workspace, actor: Actor, opt
       ...manifest.files.map((file) => ({ path: file.path, sha256: file.sha256, signed: file.kind === 'pdf' })),
       { path: MANIFEST_FILE, sha256: createHash('sha256').update(manifestBytes).digest('hex'), signed: true },
     ];
-    appendAudit(
+    // An auditor's read-only copy cannot record anything; its package carries its own manifest.
+    if (!workspace.sqlite.readonly) appendAudit(
       workspace.sqlite,
       {
         userName: actor.userName,
