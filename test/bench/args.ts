@@ -13,6 +13,7 @@ export type BenchCommand =
   | { mode: 'run-one'; scale: ScaleName; operationKey: string; floor: boolean; dataDir: string }
   | { mode: 'prepare'; scale: ScaleName; artifact: string; dataDir: string }
   | { mode: 'serve-mall'; scale: ScaleName }
+  | { mode: 'serve-simulator' }
   | { mode: 'help' };
 
 export type ParsedArgs = { ok: true; command: BenchCommand } | { ok: false; error: string };
@@ -26,10 +27,10 @@ export const usage = `usage: npm run bench [-- --scale tiny|small|full] [--out F
   --only      measure only these operations (keys below)
   --cpu-prof-dir  run each measuring child under node --cpu-prof, profiles written there
   --timeout   stop a measuring child after this many seconds and report it failed (default ${CHILD_TIMEOUT_SECONDS_DEFAULT})
-internal: --run-one OP [--floor] --data-dir DIR | --prepare ARTIFACT --data-dir DIR | --serve-mall`;
+internal: --run-one OP [--floor] --data-dir DIR | --prepare ARTIFACT --data-dir DIR | --serve-mall | --serve-simulator`;
 
 const valueFlags = new Set(['--scale', '--out', '--data-dir', '--only', '--run-one', '--prepare', '--cpu-prof-dir', '--timeout']);
-const booleanFlags = new Set(['--floor', '--help', '--serve-mall']);
+const booleanFlags = new Set(['--floor', '--help', '--serve-mall', '--serve-simulator']);
 
 export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<string, string>();
@@ -49,6 +50,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (booleans.has('--help')) return { ok: true, command: { mode: 'help' } };
+  if (booleans.has('--serve-simulator')) {
+    // The settlement's simulator child (test/integration/payouts-settlement-bench.ts spawns it so).
+    return values.size === 0 && booleans.size === 1 ? { ok: true, command: { mode: 'serve-simulator' } } : { ok: false, error: '--serve-simulator takes no other argument' };
+  }
   const scale = values.get('--scale') ?? 'full';
   if (!isScaleName(scale)) return { ok: false, error: `--scale must be tiny, small or full, not "${scale}"` };
   const dataDir = values.get('--data-dir') ?? null;

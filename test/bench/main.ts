@@ -6,6 +6,7 @@ import { artifactNames, isArtifactName, prepareArtifact, type ArtifactName } fro
 import { peakMemoryMb, printChildResult, runChild, type ChildOutcome } from './child';
 import { benchOperations, findOperation, operationKey } from './operations';
 import { serveMallInChild } from './operations/sync';
+import { serveSimulator } from '../integration/payouts-settlement-bench';
 import type { TimedRun } from './operations/types';
 import { formatTable, measuredResult, unavailableResult, type BenchResult, type Measurement, type TableLine } from './results';
 import { scales } from './scales';
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
     await runOneInChild(command);
   } else if (command.mode === 'prepare') {
     await prepareInChild(command);
+  } else if (command.mode === 'serve-simulator') {
+    await serveSimulator();
   } else if (command.mode === 'serve-mall') {
     await serveMallInChild(command.scale);
   } else {
