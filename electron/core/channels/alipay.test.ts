@@ -98,6 +98,18 @@ describe('Alipay 业务明细', () => {
     expect(read.rows[2]).toMatchObject({ amountFen: 10000, feeFen: 60 });
   });
 
+  it('reads a zip member of 200,000 rows that arrives as one batch of lines', async () => {
+    const rowCount = 200_000;
+    const many: string[] = [];
+    for (let index = 0; index < rowCount; index += 1) {
+      many.push(tradeRow(`20261001220014588605${String(index).padStart(8, '0')}`, `SO${index}`, '交易', '书', '2026-10-01 11:07:03', '2026-10-01 11:07:09', '1.00', '0.00'));
+    }
+    const footer = [`#交易合计：${rowCount}笔，商家实收共${rowCount}.00元，商家优惠共0.00元`, '#退款合计：0笔，商家实收退款共0.00元，商家优惠退款共0.00元'];
+    const path = writeTemp(freshDir(), 'big.csv.zip', alipayZip({ '20880211096256330156_20261001_业务明细.csv': tradeDetail(many, footer) }));
+    const read = await readOk(path);
+    expect(read.summary.rowCount).toBe(rowCount);
+  }, 120_000);
+
   it('finds the header by content whatever the preamble length, and accepts ASCII (元)', async () => {
     const text = tradeDetail(rows).replace('#账号', '#说明：额外一行\r\n#账号').replace(tradeHeader, tradeHeader.replace(/（元）/g, '(元)'));
     const read = await readOk(writeTemp(freshDir(), 'plain.csv', text));

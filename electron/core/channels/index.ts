@@ -28,7 +28,8 @@ async function peek(source: LineSource): Promise<PeekedSource> {
       break;
     }
     if (headLines.length === 0) headFirstLineNumber = next.value.firstLineNumber;
-    headLines.push(...next.value.lines);
+    // A zip member can arrive as one batch of 200,000 lines: spreading it would overflow the stack.
+    for (const line of next.value.lines) headLines.push(line);
   }
   return { source, headLines, headFirstLineNumber, done };
 }
