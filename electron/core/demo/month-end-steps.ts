@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
@@ -39,8 +40,9 @@ export function createDemoUsers(workspace: Workspace, password: string): DemoAct
   return { admin: { userName: 'admin', role: 'admin' }, clerk, operations, finance };
 }
 
+/** A ratio such as "0.00116828" as "0.1168%" (decimal.js, half-up to four places). */
 function percentText(rate: string): string {
-  return `${(Number(rate) * 100).toFixed(4)}%`;
+  return `${new Decimal(rate).times(100).toFixed(4, Decimal.ROUND_HALF_UP)}%`;
 }
 
 export function reconcileStep(workspace: Workspace, actors: DemoActors, expectedInjected: number, record: Record): void {
