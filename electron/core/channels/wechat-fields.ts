@@ -1,4 +1,5 @@
 import { RowError } from './types';
+import { normalizeHeaderName } from './values';
 
 /**
  * Splits a WeChat bill line. Every field of a data line starts with one backtick and fields are
@@ -38,4 +39,38 @@ export function splitWechatFields(
 /** Header names of a WeChat header line (no backticks), BOM and a mis-decoded BOM '?' removed. */
 export function splitWechatHeader(line: string): string[] {
   return line.replace(/^[\uFEFF?]+/, '').split(',').map((name) => name.trim());
+}
+
+/**
+ * The summary block that closes every WeChat bill: an unbackticked header starting with a known
+ * name, then one backticked row, then nothing. Shared by the trade and fund-flow parsers.
+ */
+export class WechatSummaryBlock {
+  private state: 'detail' | 'summary-row' | 'done' = 'detail';
+  names: string[] = [];
+  values: string[] = [];
+  line = 0;
+
+  constructor(private readonly headerStart: string) {}
+
+  /** Takes a line that belongs to the summary block (true) or leaves a detail line to the caller (false). */
+  take(line: string, lineNumber: number): boolean {
+    if (this.state === 'done') throw new RowError(lineNumber, 'unexpected content after the summary row');
+    if (this.state === 'summary-row') {
+      this.values = splitWechatFields(line, this.names.length, null, lineNumber);
+      this.line = lineNumber;
+      this.state = 'done';
+      return true;
+    }
+    if (!line.startsWith('`') && line.startsWith(this.headerStart)) {
+      this.names = splitWechatHeader(line).map(normalizeHeaderName);
+      this.state = 'summary-row';
+      return true;
+    }
+    return false;
+  }
+
+  get complete(): boolean {
+    return this.state === 'done';
+  }
 }

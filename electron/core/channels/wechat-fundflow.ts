@@ -1,7 +1,7 @@
 import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileSummary, type ChannelRow, type ChannelRowKind, type ClosingBalance, type LineParser } from './types';
 import { idOrNull, normalizeHeaderName, parseAmountFen, parseCount, parseNaiveBeijingTime, textOrNull } from './values';
-import { splitWechatFields, splitWechatHeader } from './wechat-fields';
+import { splitWechatFields, splitWechatHeader, WechatSummaryBlock } from './wechat-fields';
 
 /*
  * WeChat Pay fund-flow bill (资金账单), FORMATS.md 1.3: unsigned amounts with the direction in
@@ -34,10 +34,7 @@ export class WechatFundFlowParser implements LineParser {
   readonly kind = 'wechat_fundflow' as const;
   readonly channel = 'wechat' as const;
   readonly toleratesUndecodableBytes = false;
-  private state: 'detail' | 'summary-row' | 'done' = 'detail';
-  private summaryNames: string[] = [];
-  private summaryValues: string[] = [];
-  private summaryLine = 0;
+  private readonly summaryBlock = new WechatSummaryBlock('资金流水总笔数');
   private lastLineNumber: number;
   private rowCount = 0;
   private incomeCount = 0;
@@ -62,18 +59,7 @@ export class WechatFundFlowParser implements LineParser {
   consume(line: string, lineNumber: number): ChannelRow[] | null {
     if (line.trim() === '') return null;
     this.lastLineNumber = lineNumber;
-    if (this.state === 'done') throw new RowError(lineNumber, 'unexpected content after the summary row');
-    if (this.state === 'summary-row') {
-      this.summaryValues = splitWechatFields(line, this.summaryNames.length, null, lineNumber);
-      this.summaryLine = lineNumber;
-      this.state = 'done';
-      return null;
-    }
-    if (!line.startsWith('`') && line.startsWith('资金流水总笔数')) {
-      this.summaryNames = splitWechatHeader(line).map(normalizeHeaderName);
-      this.state = 'summary-row';
-      return null;
-    }
+    if (this.summaryBlock.take(line, lineNumber)) return null;
     return [this.parseRow(line, lineNumber)];
   }
 
@@ -130,7 +116,7 @@ export class WechatFundFlowParser implements LineParser {
   }
 
   end(): ChannelRow[] | null {
-    if (this.state !== 'done') {
+    if (!this.summaryBlock.complete) {
       throw new RowError(this.lastLineNumber + 1, 'file ends before the summary block (资金流水总笔数 ...): truncated');
     }
     return null;
@@ -144,11 +130,11 @@ export class WechatFundFlowParser implements LineParser {
       支出笔数: this.expenseCount,
       支出金额: this.expenseFen,
     };
-    if (!this.summaryNames.includes('资金流水总笔数')) throw new RowError(this.summaryLine, 'summary has no 资金流水总笔数');
-    this.summaryNames.forEach((name, position) => {
+    if (!this.summaryBlock.names.includes('资金流水总笔数')) throw new RowError(this.summaryBlock.line, 'summary has no 资金流水总笔数');
+    this.summaryBlock.names.forEach((name, position) => {
       const expected = computed[name];
       if (expected === undefined) return;
-      const text = this.summaryValues[position] ?? '';
+      const text = this.summaryBlock.values[position] ?? '';
       const isCount = name.endsWith('笔数');
       let stated: number | null;
       if (isCount) stated = parseCount(text);
@@ -156,9 +142,9 @@ export class WechatFundFlowParser implements LineParser {
         const parsed = parseAmountFen(text);
         stated = parsed.ok ? parsed.value : null;
       }
-      if (stated === null) throw new RowError(this.summaryLine, `${name}: not a ${isCount ? 'count' : 'amount'}: "${text}"`);
+      if (stated === null) throw new RowError(this.summaryBlock.line, `${name}: not a ${isCount ? 'count' : 'amount'}: "${text}"`);
       if (stated !== expected) {
-        throw new RowError(this.summaryLine, `totals mismatch: ${name} says ${text} but the detail rows add up to ${isCount ? expected : formatFenAsYuan(fen(expected))}`);
+        throw new RowError(this.summaryBlock.line, `totals mismatch: ${name} says ${text} but the detail rows add up to ${isCount ? expected : formatFenAsYuan(fen(expected))}`);
       }
     });
     const closingBalances: ClosingBalance[] = this.balanceFen === null ? [] : [{ account: this.account, balanceFen: this.balanceFen, at: this.balanceAt }];

@@ -1,7 +1,7 @@
 import { fen, formatFenAsYuan, negateFen, type Fen } from '../money';
 import { RowError, type ChannelFileKind, type ChannelFileSummary, type ChannelRow, type LineParser } from './types';
 import { idOrNull, normalizeHeaderName, parseAmountFen, parseCount, parseNaiveBeijingTime, textOrNull } from './values';
-import { splitWechatFields, splitWechatHeader } from './wechat-fields';
+import { splitWechatFields, splitWechatHeader, WechatSummaryBlock } from './wechat-fields';
 
 /*
  * WeChat Pay trade bill (交易账单), FORMATS.md 1.2: ALL / SUCCESS / REFUND in the current
@@ -77,10 +77,7 @@ export class WechatTradeParser implements LineParser {
   private readonly index = new Map<Column, number>();
   private readonly columnCount: number;
   private readonly freeTextFirstIndex: number;
-  private state: 'detail' | 'summary-row' | 'done' = 'detail';
-  private summaryNames: string[] = [];
-  private summaryLine = 0;
-  private summaryValues: string[] = [];
+  private readonly summaryBlock = new WechatSummaryBlock('总交易单数');
   private readonly totals: Record<Total, number> = { count: 0, settled: 0, refund: 0, voucherRefund: 0, fee: 0, order: 0, requestedRefund: 0 };
   private lastLineNumber = 0;
 
@@ -112,18 +109,7 @@ export class WechatTradeParser implements LineParser {
   consume(line: string, lineNumber: number): ChannelRow[] | null {
     if (line.trim() === '') return null;
     this.lastLineNumber = lineNumber;
-    if (this.state === 'done') throw new RowError(lineNumber, 'unexpected content after the summary row');
-    if (this.state === 'summary-row') {
-      this.summaryValues = splitWechatFields(line, this.summaryNames.length, null, lineNumber);
-      this.summaryLine = lineNumber;
-      this.state = 'done';
-      return null;
-    }
-    if (!line.startsWith('`') && line.startsWith('总交易单数')) {
-      this.summaryNames = splitWechatHeader(line).map(normalizeHeaderName);
-      this.state = 'summary-row';
-      return null;
-    }
+    if (this.summaryBlock.take(line, lineNumber)) return null;
     return [this.parseRow(line, lineNumber)];
   }
 
@@ -236,30 +222,30 @@ export class WechatTradeParser implements LineParser {
   }
 
   end(): ChannelRow[] | null {
-    if (this.state !== 'done') {
+    if (!this.summaryBlock.complete) {
       throw new RowError(this.lastLineNumber + 1, 'file ends before the summary block (总交易单数 ...): truncated');
     }
     return null;
   }
 
   summary(): ChannelFileSummary {
-    if (!this.summaryNames.includes('总交易单数')) throw new RowError(this.summaryLine, 'summary has no 总交易单数');
-    this.summaryNames.forEach((name, position) => {
+    if (!this.summaryBlock.names.includes('总交易单数')) throw new RowError(this.summaryBlock.line, 'summary has no 总交易单数');
+    this.summaryBlock.names.forEach((name, position) => {
       const total = summaryAliases[name];
       if (total === undefined) return; // a column we cannot recompute is not checked
-      const text = this.summaryValues[position];
+      const text = this.summaryBlock.values[position];
       let stated: number;
       if (total === 'count') {
         const count = parseCount(text);
-        if (count === null) throw new RowError(this.summaryLine, `${name}: not a count: "${text}"`);
+        if (count === null) throw new RowError(this.summaryBlock.line, `${name}: not a count: "${text}"`);
         stated = count;
       } else {
         const parsed = parseAmountFen(text, { decimalsMax: total === 'fee' ? 5 : 2 });
-        if (!parsed.ok) throw new RowError(this.summaryLine, `${name}: ${parsed.error}`);
+        if (!parsed.ok) throw new RowError(this.summaryBlock.line, `${name}: ${parsed.error}`);
         stated = parsed.value;
       }
       if (stated !== this.totals[total]) {
-        throw new RowError(this.summaryLine, `totals mismatch: ${name} says ${text} but the detail rows add up to ${total === 'count' ? this.totals[total] : formatFenAsYuan(fen(this.totals[total]))}`);
+        throw new RowError(this.summaryBlock.line, `totals mismatch: ${name} says ${text} but the detail rows add up to ${total === 'count' ? this.totals[total] : formatFenAsYuan(fen(this.totals[total]))}`);
       }
     });
     return { totalsChecked: true, closingBalances: [], rowCount: this.totals.count };
