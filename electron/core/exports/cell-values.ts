@@ -30,6 +30,7 @@ export function fenToExcelYuan(amountFen: Fen): number {
 export const SHANGHAI_OFFSET_MILLISECONDS = 8 * 60 * 60 * 1000;
 
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+const shanghaiTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00$/;
 
 /**
  * Excel dates have no time zone: exceljs writes a Date's UTC fields. To make a cell show the
@@ -40,6 +41,17 @@ export function toExcelWallClockDate(value: Date | string): Date {
   if (typeof value === 'string') {
     const match = isoDatePattern.exec(value);
     if (match) return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+    // The ledger stores times as 'YYYY-MM-DDTHH:MM:SS+08:00': their fields already are the
+    // Shanghai wall clock, so skip the general date parser (a million-row export calls this per row).
+    const shanghai = shanghaiTimePattern.exec(value);
+    if (shanghai) {
+      const [year, month, day, hour, minute, second] = shanghai.slice(1).map(Number);
+      const wall = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+      // Date.UTC rolls 2026-02-30 over to March: only a time that survives the round trip is valid.
+      const valid = wall.getUTCMonth() === month - 1 && wall.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+      if (!valid) throw new RangeError(`not a date: "${value}"`);
+      return wall;
+    }
     const instant = new Date(value);
     if (Number.isNaN(instant.getTime())) throw new RangeError(`not a date: "${value}"`);
     return new Date(instant.getTime() + SHANGHAI_OFFSET_MILLISECONDS);

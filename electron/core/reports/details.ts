@@ -45,21 +45,46 @@ export interface TransactionDetailRow {
 const transactionsFrom = `FROM journal_entries e JOIN postings p ON p.entry_id = e.id WHERE e.occurred_at >= ? AND e.occurred_at < ?`;
 
 export function transactionDetails(sqlite: SqliteDatabase, period: ReportPeriod): Iterable<TransactionDetailRow> {
-  const statement = sqlite.prepare(
-    `SELECT e.entry_no AS entryNo, e.entry_type AS entryType, e.occurred_at AS occurredAt, e.source_resource AS sourceResource,
-            e.source_id AS sourceId, e.source_no AS sourceNo, reversed.entry_no AS reversesEntryNo, p.line_no AS lineNo,
-            p.account_code AS accountCode, a.name_zh AS accountNameZh, p.party_id AS partyId, p.debit_fen AS debitFen,
-            p.credit_fen AS creditFen, e.memo AS memo
-     FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN accounts a ON a.code = p.account_code
-     LEFT JOIN journal_entries reversed ON reversed.id = e.reverses_entry_id
-     WHERE e.occurred_at >= ? AND e.occurred_at < ?
-     ORDER BY e.occurred_at, e.id, p.line_no`,
+  // Read as arrays (no per-row property map from better-sqlite3) and name the account from a
+  // small in-memory map instead of joining accounts per posting: a million-row export spends a
+  // third of its time here, and this halves it (bench: Excel export).
+  const accountNameByCode = new Map(
+    (sqlite.prepare(`SELECT code, name_zh AS nameZh FROM accounts`).all() as { code: string; nameZh: string }[]).map(
+      (account) => [account.code, account.nameZh],
+    ),
   );
-  return lazyRows(statement, [period.from, period.to], (raw: TransactionDetailRow) => ({
-    ...raw,
-    debitFen: fen(raw.debitFen),
-    creditFen: fen(raw.creditFen),
-  }));
+  const statement = sqlite
+    .prepare(
+      `SELECT e.entry_no, e.entry_type, e.occurred_at, e.source_resource, e.source_id, e.source_no, reversed.entry_no,
+              p.line_no, p.account_code, p.party_id, p.debit_fen, p.credit_fen, e.memo
+       FROM journal_entries e JOIN postings p ON p.entry_id = e.id
+       LEFT JOIN journal_entries reversed ON reversed.id = e.reverses_entry_id
+       WHERE e.occurred_at >= ? AND e.occurred_at < ?
+       ORDER BY e.occurred_at, e.id, p.line_no`,
+    )
+    .raw(true);
+  type RawPosting = [string, string, string, string, string, string | null, string | null, number, string, string | null, number, number, string | null];
+  return lazyRows(statement, [period.from, period.to], (raw: RawPosting): TransactionDetailRow => {
+    const accountNameZh = accountNameByCode.get(raw[8]);
+    // postings.account_code references accounts(code): a miss is a broken workspace, our bug.
+    if (accountNameZh === undefined) throw new Error(`posting of entry ${raw[0]} names unknown account ${raw[8]}`);
+    return {
+      entryNo: raw[0],
+      entryType: raw[1],
+      occurredAt: raw[2],
+      sourceResource: raw[3],
+      sourceId: raw[4],
+      sourceNo: raw[5],
+      reversesEntryNo: raw[6],
+      lineNo: raw[7],
+      accountCode: raw[8],
+      accountNameZh,
+      partyId: raw[9],
+      debitFen: fen(raw[10]),
+      creditFen: fen(raw[11]),
+      memo: raw[12],
+    };
+  });
 }
 
 export function transactionDetailCount(sqlite: SqliteDatabase, period: ReportPeriod): number {
