@@ -520,6 +520,73 @@ export interface WorkspaceSettingsResult {
   identityThresholdFen: AmountFen;
 }
 
+export type PayoutApiKind = 'transfer-bills' | 'batches';
+
+/**
+ * The WeChat Pay merchant configuration for payouts. The merchant private key never crosses the
+ * bridge back: only whether one is stored and the SHA-256 fingerprint of its public half.
+ */
+export interface PayoutMerchantInfo {
+  configured: boolean;
+  baseUrl: string | null;
+  mchid: string | null;
+  appid: string | null;
+  /** Merchant API certificate serial. */
+  serialNo: string | null;
+  api: PayoutApiKind | null;
+  /** Platform certificate serial or WeChat Pay public-key id. */
+  platformSerial: string | null;
+  /** SHA-256 of the platform public key (SubjectPublicKeyInfo DER), hex pairs joined by ':'. */
+  platformKeyFingerprintSha256: string | null;
+  merchantKeyStored: boolean;
+  /** SHA-256 of the merchant key's public half (SubjectPublicKeyInfo DER). */
+  merchantKeyFingerprintSha256: string | null;
+}
+
+export interface SavePayoutMerchantArgs {
+  baseUrl: string;
+  mchid: string;
+  appid: string;
+  serialNo: string;
+  api: PayoutApiKind;
+  /** PEM (apiclient_key.pem). Optional when a key is already stored: the stored one is kept. */
+  merchantPrivateKeyPem?: string;
+  /** PEM public key or X.509 certificate. Optional when already configured: the stored one is kept. */
+  platformKeyPem?: string;
+  /** Needed with a bare public key; taken from a certificate otherwise. */
+  platformSerial?: string;
+}
+
+/** weekday: the run day, 1 = Monday ... 7 = Sunday; the cycle is the 7 days before it. Monthly: the previous calendar month. */
+export type SettlementCycleInfo = { period: 'weekly'; weekday: number } | { period: 'monthly' };
+
+export interface SettlementSettingsResult {
+  cycle: SettlementCycleInfo;
+  /** Distributors owed less than this are carried over to the next cycle. */
+  minimumPayoutFen: AmountFen;
+  /** The channel's own minimum transfer: the minimum payout is never below it. */
+  channelMinimumFen: AmountFen;
+  /** The latest complete cycle as of today (what a settlement run would cover). */
+  latestCycle: { start: string; end: string };
+}
+
+export interface BackupInfo {
+  /** Absolute path of the encrypted copy (same passphrase as the workspace). */
+  file: string;
+  sha256: string;
+  bytes: number;
+  /** Audit rows in the copy: keep with the backup to detect a shortened log later. */
+  auditRowCount: number;
+}
+
+export interface RestoreInfo {
+  file: string;
+  sha256: string;
+  checks: { name: string; ok: boolean; detail: string }[];
+  /** The restored workspace, open again, nobody logged in. */
+  session: SessionState;
+}
+
 /** Progress of a long operation, pushed to the window while it runs in a worker thread. */
 export interface ProgressEvent {
   taskId: string;
@@ -614,6 +681,26 @@ export interface ApiContract {
   workspaceSettings: { args: EmptyArgs; result: WorkspaceSettingsResult };
   /** Rates are decimal strings ("0.006" = 0.6 %); the identity threshold is integer fen (admin). */
   saveWorkspaceSettings: { args: { feeRates?: { wechat?: string; alipay?: string }; closeThreshold?: string; identityThresholdFen?: AmountFen }; result: WorkspaceSettingsResult };
+  payoutMerchantConfig: { args: EmptyArgs; result: PayoutMerchantInfo };
+  /** Checks the keys, stores the private key encrypted in the workspace (admin). */
+  savePayoutMerchantConfig: { args: SavePayoutMerchantArgs; result: PayoutMerchantInfo };
+  settlementSettings: { args: EmptyArgs; result: SettlementSettingsResult };
+  /** Cycle and/or minimum payout (admin). */
+  saveSettlementSettings: { args: { cycle?: SettlementCycleInfo; minimumPayoutFen?: AmountFen }; result: SettlementSettingsResult };
+  /**
+   * Native save ('save': where to write a backup) or open ('open': a backup to restore) dialog in
+   * main; null when cancelled. In a shell with dialogs, backupWorkspace / restoreWorkspace only
+   * accept a path this dialog returned. Error 'usage' when the shell has no dialog.
+   */
+  chooseBackupPath: { args: { mode: 'save' | 'open' }; result: { path: string | null } };
+  /** An encrypted copy of the open workspace to a new .ldbak file (worker thread; admin/finance). */
+  backupWorkspace: { args: { path: string }; result: BackupInfo };
+  /**
+   * Verifies the backup, then replaces the open workspace with it (worker thread; admin). The
+   * password is checked against the backup's users; afterwards the workspace is open again and
+   * nobody is logged in.
+   */
+  restoreWorkspace: { args: { path: string; password: string }; result: RestoreInfo };
 }
 
 export type HandlerName = keyof ApiContract;
@@ -670,6 +757,13 @@ export const handlerNames = [
   'sealImport',
   'workspaceSettings',
   'saveWorkspaceSettings',
+  'payoutMerchantConfig',
+  'savePayoutMerchantConfig',
+  'settlementSettings',
+  'saveSettlementSettings',
+  'chooseBackupPath',
+  'backupWorkspace',
+  'restoreWorkspace',
 ] as const satisfies readonly HandlerName[];
 
 // Compile-time check that handlerNames lists every handler of the contract.

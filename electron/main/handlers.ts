@@ -6,10 +6,9 @@ import type {
   ApiResult,
   AppInfo,
   Capability,
-  CloseBlocker,
-  CloseFiguresInfo,
   MallConnectionInfo,
-  PayoutRow,
+  PayoutMerchantInfo,
+  SettlementSettingsResult,
   SealInfoResult,
   WorkspaceSettingsResult,
   HandlerName,
@@ -34,16 +33,26 @@ import { listReconciliationResults, reconciliationDetail, resolveDiscrepancies, 
 import { identityThresholdFen, IDENTITY_THRESHOLD_SETTING, listWithdrawals, memberHistory, reviewWithdrawal } from '../core/withdrawals';
 import { acquireWorkspaceLock, createWorkspace, openWorkspace, readSecret, readSetting, writeSetting, type Workspace, type WorkspaceLock } from '../core/workspace';
 import { appendAudit } from '../core/audit/audit-log';
-import { closeFigures, closeMonth, monthStatus, reopenMonth, type CloseFigures } from '../core/close';
-import { listCommissionBasis, postCommissionClawbacks, runSettlement } from '../core/commissions';
+import { closeFigures, monthStatus, reopenMonth } from '../core/close';
+import { listCommissionBasis, payoutMinimumFen, PAYOUT_MINIMUM_SETTING, readCycleConfig, settlementCycle, writeCycleConfig } from '../core/commissions';
 import { listOutbox, listRejectedRecords, MALL_TOKEN_SECRET, MALL_URL_SETTING, saveMallConnection } from '../core/mall/sync';
-import { createConfiguredPayoutChannels, flushPendingMallWrites, listPayouts, pollPayouts, submitPayouts, type PayoutRecord } from '../core/payouts';
-import { closeThreshold, feeRate, ratioBelow, writeReconcileSettings } from '../core/reconcile';
+import {
+  flushPendingMallWrites,
+  listPayouts,
+  MERCHANT_PRIVATE_KEY_SECRET,
+  readWechatPayoutSettings,
+  saveWechatPayoutConfig,
+  TRANSFER_AMOUNT_MIN_FEN,
+} from '../core/payouts';
+import { closeThreshold, feeRate, writeReconcileSettings } from '../core/reconcile';
 import { discrepancySummary, monthlyOverview } from '../core/reports';
 import { verifyAuditPackage } from '../core/exports/audit-package';
 import { readFileSync } from 'node:fs';
 import { createTrialSeal, importSeal, sealInfo, type SealSummary } from '../core/exports/workspace-seal';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
+import { closeBlockers, closeFiguresInfo, payoutRowOf } from './result-shapes';
+import { createHash, createPublicKey } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
 import type { TaskInputs, TaskName, TaskOutputs, TaskRunner } from './tasks';
 
 /**
@@ -78,6 +87,11 @@ export interface ShellServices {
   /** Native folder and file pickers; absent in the test bridge (paths are typed in there). */
   chooseDirectory?: () => Promise<string | null>;
   chooseFiles?: (purpose: 'import' | 'seal') => Promise<string[] | null>;
+  /**
+   * Native save / open dialog for a workspace backup; absent in the test bridge. Where present,
+   * backup and restore accept only a path it returned (the renderer cannot name other files).
+   */
+  chooseBackupPath?: (mode: 'save' | 'open', suggestedName: string) => Promise<string | null>;
   taskRunner: TaskRunner;
   emitProgress(event: ProgressEvent): void;
 }
@@ -190,55 +204,6 @@ function reconciliationRowOf(result: ReconciliationResult): ReconciliationRow {
   };
 }
 
-function payoutRowOf(payout: PayoutRecord): PayoutRow {
-  return {
-    outBillNo: payout.outBillNo,
-    kind: payout.kind,
-    settlementNo: payout.settlementNo,
-    partyId: payout.partyId,
-    withdrawalId: payout.withdrawalId,
-    amountFen: payout.amountFen,
-    commissionCount: payout.commissionCount,
-    method: payout.method,
-    state: payout.state,
-    channelRef: payout.channelRef,
-    failureReason: payout.failureReason,
-    attemptCount: payout.attemptCount,
-    createdAt: payout.createdAt,
-    updatedAt: payout.updatedAt,
-  };
-}
-
-function closeFiguresInfo(figures: CloseFigures): CloseFiguresInfo {
-  return {
-    month: figures.month,
-    discrepancyRate: figures.discrepancyRate,
-    threshold: figures.threshold,
-    openDiscrepancies: figures.openDiscrepancies,
-    openDifferenceFen: figures.openDifferenceFen,
-    channelPaymentFen: figures.channelPaymentFen,
-    gmvDifferenceFen: figures.gmvDifferenceFen,
-    gmvDaysDiffering: figures.gmvDaysDiffering.map((day) => ({ date: day.date, booksGmvFen: day.booksGmvFen, mallGmvFen: day.mallGmvFen })),
-  };
-}
-
-/** The same two conditions core/close checks, stated as figures for the wizard. */
-function closeBlockers(sqlite: Workspace['sqlite'], figures: CloseFiguresInfo): CloseBlocker[] {
-  const blockers: CloseBlocker[] = [];
-  if (!ratioBelow(figures.openDifferenceFen, figures.channelPaymentFen, closeThreshold(sqlite))) {
-    blockers.push({
-      kind: 'discrepancy_rate',
-      rate: figures.discrepancyRate,
-      threshold: figures.threshold,
-      openDiscrepancies: figures.openDiscrepancies,
-      openDifferenceFen: figures.openDifferenceFen,
-      channelPaymentFen: figures.channelPaymentFen,
-    });
-  }
-  if (figures.gmvDifferenceFen !== 0 || figures.gmvDaysDiffering.length > 0) blockers.push({ kind: 'gmv', days: figures.gmvDaysDiffering.length, differenceFen: figures.gmvDifferenceFen });
-  return blockers;
-}
-
 function sealInfoResult(summary: SealSummary | null): SealInfoResult {
   return { seal: summary ? { ...summary } : null };
 }
@@ -259,6 +224,47 @@ function workspaceSettingsOf(sqlite: Workspace['sqlite']): WorkspaceSettingsResu
     feeRates: { wechat: feeRate(sqlite, 'wechat').text, alipay: feeRate(sqlite, 'alipay').text },
     closeThreshold: closeThreshold(sqlite).text,
     identityThresholdFen: identityThresholdFen(sqlite),
+  };
+}
+
+/** SHA-256 of a key's SubjectPublicKeyInfo DER as 'ab:cd:...': what the user compares with the merchant platform. */
+function publicKeyFingerprint(keyPem: string): string | null {
+  try {
+    const der = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
+    return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+  } catch {
+    return null;
+  }
+}
+
+function payoutMerchantInfo(workspace: Workspace): PayoutMerchantInfo {
+  const settings = readWechatPayoutSettings(workspace);
+  // The private key stays in main: only the fingerprint of its public half leaves.
+  const privateKeyPem = readSecret(workspace.sqlite, workspace.secrets, MERCHANT_PRIVATE_KEY_SECRET);
+  return {
+    configured: settings !== null,
+    baseUrl: settings?.baseUrl ?? null,
+    mchid: settings?.mchid ?? null,
+    appid: settings?.appid ?? null,
+    serialNo: settings?.serialNo ?? null,
+    api: settings?.api ?? null,
+    platformSerial: settings?.platformSerial ?? null,
+    platformKeyFingerprintSha256: settings ? publicKeyFingerprint(settings.platformPublicKeyPem) : null,
+    merchantKeyStored: privateKeyPem !== null,
+    merchantKeyFingerprintSha256: privateKeyPem ? publicKeyFingerprint(privateKeyPem) : null,
+  };
+}
+
+function settlementSettingsOf(sqlite: Workspace['sqlite'], now: Date): SettlementSettingsResult {
+  const cycle = readCycleConfig(sqlite);
+  const latest = settlementCycle(cycle, now);
+  // Without a cycle end the core always answers; a refusal here is our bug.
+  if (!latest.ok) throw new Error(latest.error);
+  return {
+    cycle: cycle.period === 'weekly' ? { period: 'weekly', weekday: cycle.weekday } : { period: 'monthly' },
+    minimumPayoutFen: payoutMinimumFen(sqlite),
+    channelMinimumFen: TRANSFER_AMOUNT_MIN_FEN,
+    latestCycle: { start: latest.value.start, end: latest.value.end },
   };
 }
 
@@ -283,6 +289,20 @@ function plainError(error: unknown): ErrorData {
 export function createHandlerSession(services: ShellServices): HandlerSession {
   let session: OpenSession | null = null;
   let taskSequence = 0;
+  /** Paths the native backup dialog returned, each usable once (see ShellServices.chooseBackupPath). */
+  const grantedBackupPaths = new Set<string>();
+
+  /** In a shell with a dialog, the renderer may only use a path the dialog gave it. */
+  function checkBackupPathGranted(path: string): string {
+    const resolved = resolvePath(path);
+    if (!services.chooseBackupPath) return resolved;
+    if (!grantedBackupPaths.delete(resolved)) throw new LedgerdeskError('forbidden', 'choose the backup file with the dialog');
+    return resolved;
+  }
+
+  function taskBase(open: OpenSession, actor: Actor): { path: string; passphrase: string; actor: Actor; now: string } {
+    return { path: open.workspace.path, passphrase: open.passphrase, actor: { userName: actor.userName, role: actor.role }, now: services.clock.now().toISOString() };
+  }
 
   function requireWorkspace(): OpenSession {
     if (!session) throw new LedgerdeskError('usage', 'no workspace is open');
@@ -686,18 +706,9 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       };
     },
 
-    settlementRun(args) {
+    async settlementRun(args) {
       const { open, actor } = requireActor('settlement.run');
-      const clawbacks = postCommissionClawbacks(open.workspace, actor.userName);
-      const result = runSettlement(open.workspace, actor, { cycleEnd: args.cycleEnd });
-      return {
-        settlementNo: result.settlementNo,
-        cycle: { start: result.cycle.start, end: result.cycle.end },
-        payouts: result.payouts.map(payoutRowOf),
-        carriedOver: result.carriedOver.map((one) => ({ distributorId: one.distributorId, amountFen: one.amountFen, commissionCount: one.commissionCount })),
-        held: result.held.map((one) => ({ ...one })),
-        clawbacks: clawbacks.filter((one) => !one.skipped).length,
-      };
+      return runTask('settlement', { ...taskBase(open, actor), cycleEnd: args.cycleEnd });
     },
 
     payoutsList(args) {
@@ -707,13 +718,8 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
     async payoutsAct(args) {
       const { open, actor } = requireActor('settlement.run');
-      const workspace = open.workspace;
-      const channels = createConfiguredPayoutChannels(workspace);
-      if (args.action === 'submit') await submitPayouts(workspace, actor.userName, channels, args.settlementNo ? { settlementNo: args.settlementNo } : {});
-      else await pollPayouts(workspace, actor.userName, channels);
-      postCommissionClawbacks(workspace, actor.userName);
-      await flushPendingMallWrites(workspace);
-      return { items: listPayouts(workspace.sqlite, args.settlementNo ? { settlementNo: args.settlementNo } : {}).map(payoutRowOf) };
+      // Signing, HTTP with retries and the bookings run in a worker; the window keeps answering.
+      return runTask('payouts', { ...taskBase(open, actor), action: args.action, settlementNo: args.settlementNo });
     },
 
     closeCheck(args) {
@@ -723,18 +729,11 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       return { status: { ...monthStatus(sqlite, args.month) }, figures, blockers: closeBlockers(sqlite, figures) };
     },
 
-    closeMonth(args) {
+    async closeMonth(args) {
       const { open, actor } = requireActor('period.close');
-      const sqlite = open.workspace.sqlite;
-      try {
-        const result = closeMonth(open.workspace, actor, args.month);
-        return { closed: true, figures: closeFiguresInfo(result), status: { ...monthStatus(sqlite, args.month) } };
-      } catch (error) {
-        // A refusal is an answer the wizard shows with its figures, not a failure of the call.
-        if (!(error instanceof LedgerdeskError) || error.code !== 'close_blocked') throw error;
-        const figures = closeFiguresInfo(closeFigures(sqlite, args.month));
-        return { closed: false, figures, blockers: closeBlockers(sqlite, figures), message: error.message };
-      }
+      // Closing reconciles the whole books again first: a worker does it (tasks.ts closeTask);
+      // a refusal comes back as an answer with its figures, not as a failure of the call.
+      return runTask('close', { ...taskBase(open, actor), month: args.month });
     },
 
     reopenMonth(args) {
@@ -865,6 +864,91 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
         }
       })();
       return workspaceSettingsOf(sqlite);
+    },
+
+    payoutMerchantConfig() {
+      const { open } = requireActor('ledger.read');
+      return payoutMerchantInfo(open.workspace);
+    },
+
+    savePayoutMerchantConfig(args) {
+      const { open, actor } = requireActor('settings.change');
+      const workspace = open.workspace;
+      const stored = readWechatPayoutSettings(workspace);
+      // Leaving a key field empty keeps what is stored, so a URL change needs no key file again.
+      const merchantPrivateKeyPem = args.merchantPrivateKeyPem ?? readSecret(workspace.sqlite, workspace.secrets, MERCHANT_PRIVATE_KEY_SECRET);
+      if (!merchantPrivateKeyPem) throw new LedgerdeskError('invalid_input', 'the merchant private key (apiclient_key.pem) is required');
+      const platformKeyPem = args.platformKeyPem ?? stored?.platformPublicKeyPem;
+      if (!platformKeyPem) throw new LedgerdeskError('invalid_input', 'the platform public key or certificate is required');
+      const platformSerial = args.platformSerial ?? (args.platformKeyPem === undefined ? stored?.platformSerial : undefined);
+      saveWechatPayoutConfig(workspace, actor.userName, {
+        baseUrl: args.baseUrl,
+        mchid: args.mchid,
+        appid: args.appid,
+        serialNo: args.serialNo,
+        api: args.api,
+        merchantPrivateKeyPem,
+        platformKeyPem,
+        platformSerial,
+        transferSceneId: stored?.transferSceneId,
+        sceneReportInfos: stored?.sceneReportInfos,
+      });
+      return payoutMerchantInfo(workspace);
+    },
+
+    settlementSettings() {
+      const { open } = requireActor('ledger.read');
+      return settlementSettingsOf(open.workspace.sqlite, services.clock.now());
+    },
+
+    saveSettlementSettings(args) {
+      const { open, actor } = requireActor('settings.change');
+      const sqlite = open.workspace.sqlite;
+      const now = services.clock.now();
+      if (args.minimumPayoutFen !== undefined && args.minimumPayoutFen < TRANSFER_AMOUNT_MIN_FEN) {
+        throw new LedgerdeskError('invalid_input', `the minimum payout cannot be below the channel's minimum transfer of ${TRANSFER_AMOUNT_MIN_FEN} fen`);
+      }
+      sqlite.transaction(() => {
+        if (args.cycle) writeCycleConfig(sqlite, args.cycle, actor.userName, now);
+        if (args.minimumPayoutFen !== undefined) writeSetting(sqlite, PAYOUT_MINIMUM_SETTING, args.minimumPayoutFen, actor.userName, now);
+        appendAudit(sqlite, { userName: actor.userName, action: 'settings.change', objectType: 'settings', objectId: 'settlement', detail: { cycle: args.cycle ?? null, minimumPayoutFen: args.minimumPayoutFen ?? null } }, now);
+      })();
+      return settlementSettingsOf(sqlite, now);
+    },
+
+    async chooseBackupPath(args) {
+      if (!services.chooseBackupPath) throw new LedgerdeskError('usage', 'this shell has no file dialog: type the path');
+      requireWorkspace();
+      const suggestedName = `workspace-${shanghaiDate(services.clock.now()).replace(/-/g, '')}.ldbak`;
+      const chosen = await services.chooseBackupPath(args.mode, suggestedName);
+      if (chosen === null) return { path: null };
+      const resolved = resolvePath(chosen);
+      grantedBackupPaths.add(resolved);
+      return { path: resolved };
+    },
+
+    async backupWorkspace(args) {
+      const { open, actor } = requireActor('backup.run');
+      const outFile = checkBackupPathGranted(args.path);
+      if (!existsSync(dirname(outFile))) throw new LedgerdeskError('not_found', `the folder ${dirname(outFile)} does not exist`);
+      return runTask('backup', { ...taskBase(open, actor), outFile });
+    },
+
+    async restoreWorkspace(args) {
+      const { open, actor } = requireActor('backup.restore');
+      const backupFile = checkBackupPathGranted(args.path);
+      const { path, passphrase } = { path: open.workspace.path, passphrase: open.passphrase };
+      if (backupFile === resolvePath(path)) throw new LedgerdeskError('invalid_input', 'the backup and the open workspace are the same file');
+      // The restore replaces the file: our connection and lock go first, and the workspace is
+      // opened again afterwards whatever happened (restored, or untouched after a refusal).
+      closeCurrent();
+      let restored: TaskOutputs['restore'];
+      try {
+        restored = await runTask('restore', { path, passphrase, now: services.clock.now().toISOString(), backupFile, userName: actor.userName, password: args.password });
+      } finally {
+        adopt(openWorkspace({ path, passphrase, clock: services.clock }), passphrase, false);
+      }
+      return { ...restored, session: sessionState() };
     },
   };
 

@@ -76,6 +76,17 @@ function createHandlers(): HandlerSession {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, { filters, properties }) : await dialog.showOpenDialog({ filters, properties });
       return result.canceled ? null : result.filePaths;
     },
+    async chooseBackupPath(mode, suggestedName) {
+      const filters = mode === 'save' ? [{ name: 'Ledgerdesk backup', extensions: ['ldbak'] }] : [{ name: 'Ledgerdesk backup', extensions: ['ldbak', 'ldw'] }];
+      if (mode === 'save') {
+        const options = { filters, defaultPath: suggestedName };
+        const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        return result.canceled ? null : (result.filePath ?? null);
+      }
+      const options = { filters, properties: ['openFile'] as 'openFile'[] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     taskRunner: createWorkerTaskRunner(createTaskWorker),
     emitProgress: sendProgress,
   });

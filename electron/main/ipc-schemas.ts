@@ -1,3 +1,4 @@
+import { extname, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { isCalendarDate } from '../core/calendar/shanghai';
 import { withdrawalStatusNames, discrepancyCategoryNames, memberSubLedgers, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName } from '../api';
@@ -18,6 +19,23 @@ const secretText = z.string().min(1).max(1024);
 const empty = z.strictObject({});
 /** A decimal rate as text ("0.006"); core parses it exactly (decimal.js), never as a float. */
 const rateText = z.string().trim().regex(/^\d{1,3}(\.\d{1,8})?$/, 'expected a decimal rate such as 0.006');
+
+/** A PEM block pasted or read from a file by the renderer: bounded, and recognisably PEM. */
+const pemText = z
+  .string()
+  .max(16_384)
+  .refine((text) => /-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----/.test(text), 'expected a PEM block (-----BEGIN ...-----)');
+/** A backup file: absolute (never resolved against main's working directory) and named .ldbak (restore also takes a .ldw). */
+const backupPath = (extensions: readonly string[]) =>
+  filePath
+    .refine((text) => isAbsolute(text), 'the backup path must be absolute')
+    .refine((text) => extensions.includes(extname(text).toLowerCase()), `the backup file must end with ${extensions.join(' or ')}`);
+const httpUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .refine((text) => /^https?:\/\/[^\s]+$/i.test(text), 'expected an http(s) URL');
 
 export const ipcSchemas = {
   appInfo: empty,
@@ -112,6 +130,27 @@ export const ipcSchemas = {
     closeThreshold: rateText.optional(),
     identityThresholdFen: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   }),
+  payoutMerchantConfig: empty,
+  savePayoutMerchantConfig: z.strictObject({
+    baseUrl: httpUrl,
+    mchid: z.string().trim().regex(/^\d{6,16}$/, 'the merchant id (mchid) is 6-16 digits'),
+    appid: z.string().trim().regex(/^[0-9A-Za-z_]{1,32}$/, 'expected an app id'),
+    serialNo: z.string().trim().regex(/^[0-9A-Za-z_]{1,64}$/, 'expected a certificate serial number'),
+    api: z.enum(['transfer-bills', 'batches']),
+    merchantPrivateKeyPem: pemText.optional(),
+    platformKeyPem: pemText.optional(),
+    platformSerial: z.string().trim().regex(/^[0-9A-Za-z_]{1,64}$/, 'expected a platform serial or public-key id').optional(),
+  }),
+  settlementSettings: empty,
+  saveSettlementSettings: z
+    .strictObject({
+      cycle: z.discriminatedUnion('period', [z.strictObject({ period: z.literal('weekly'), weekday: z.number().int().min(1).max(7) }), z.strictObject({ period: z.literal('monthly') })]).optional(),
+      minimumPayoutFen: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    })
+    .refine((value) => value.cycle !== undefined || value.minimumPayoutFen !== undefined, 'give the cycle, the minimum payout or both'),
+  chooseBackupPath: z.strictObject({ mode: z.enum(['save', 'open']) }),
+  backupWorkspace: z.strictObject({ path: backupPath(['.ldbak']) }),
+  restoreWorkspace: z.strictObject({ path: backupPath(['.ldbak', '.ldw']), password: z.string().min(1).max(1024) }),
 } as const satisfies Record<HandlerName, z.ZodType>;
 
 // Compile-time: each schema's output is exactly the contract's argument type.

@@ -1,12 +1,17 @@
-import type { ExportKind, ExportResult, ImportFileResult, MallResource, ReconcileSummaryResult, SyncRunResult, VerifyResult } from '../api';
-import type { Actor } from '../core/auth';
+import type { BackupInfo, CloseMonthResult, ExportKind, ExportResult, ImportFileResult, MallResource, PayoutRow, ReconcileSummaryResult, SettlementRunResult, SyncRunResult, VerifyResult } from '../api';
+import { authenticate, type Actor } from '../core/auth';
+import { closeFigures, closeMonth, monthStatus } from '../core/close';
+import { postCommissionClawbacks, runSettlement } from '../core/commissions';
+import { LedgerdeskError } from '../core/errors';
+import { createConfiguredPayoutChannels, flushPendingMallWrites, listPayouts, pollPayouts, submitPayouts } from '../core/payouts';
 import { fixedClock, shanghaiDate } from '../core/calendar/shanghai';
 import { demoStepCount, runDemo } from '../core/demo';
 import { importChannelFiles } from '../core/imports';
 import { gmvCrossCheck, syncFromMall, type SyncProgress } from '../core/mall/sync';
 import { runReconciliation } from '../core/reconcile';
-import { openWorkspace, verifyWorkspace, type Workspace } from '../core/workspace';
+import { backupWorkspace, openWorkspace, restoreWorkspace, verifyWorkspace, type Workspace } from '../core/workspace';
 import { exportMonth } from './month-exports';
+import { closeBlockers, closeFiguresInfo, payoutRowOf } from './result-shapes';
 
 /**
  * Long operations run away from the thread that serves the window. Each task opens its own
@@ -22,6 +27,15 @@ export interface TaskInputs {
   sync: { path: string; passphrase: string; actor: Actor; now: string };
   import: { path: string; passphrase: string; actor: Actor; now: string; files: string[] };
   export: { path: string; passphrase: string; actor: Actor; now: string; month: string; kind: ExportKind; directory: string };
+  close: { path: string; passphrase: string; actor: Actor; now: string; month: string };
+  settlement: { path: string; passphrase: string; actor: Actor; now: string; cycleEnd?: string };
+  payouts: { path: string; passphrase: string; actor: Actor; now: string; action: 'submit' | 'poll'; settlementNo?: string };
+  backup: { path: string; passphrase: string; actor: Actor; now: string; outFile: string };
+  /**
+   * Replaces the workspace at `path` (closed by main first) with a verified backup. The user is
+   * authenticated against the backup's own users: they are the restored workspace's users.
+   */
+  restore: { path: string; passphrase: string; now: string; backupFile: string; userName: string; password: string };
 }
 export interface TaskOutputs {
   verify: VerifyResult;
@@ -30,6 +44,11 @@ export interface TaskOutputs {
   sync: SyncRunResult;
   import: { files: ImportFileResult[] };
   export: ExportResult;
+  close: CloseMonthResult;
+  settlement: SettlementRunResult;
+  payouts: { items: PayoutRow[] };
+  backup: BackupInfo;
+  restore: { file: string; sha256: string; checks: { name: string; ok: boolean; detail: string }[] };
 }
 export type TaskName = keyof TaskInputs;
 
@@ -97,7 +116,84 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
   export(input, report) {
     return withWorkspace(input, (workspace) => exportMonth(workspace, input.actor, input.month, input.kind, input.directory, new Date(input.now), report));
   },
+
+  close: closeTask,
+
+  settlement(input, report) {
+    report('settlement', 0, 1);
+    const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
+    try {
+      const clawbacks = postCommissionClawbacks(workspace, input.actor.userName);
+      const result = runSettlement(workspace, input.actor, { cycleEnd: input.cycleEnd });
+      report('settlement', 1, 1);
+      return {
+        settlementNo: result.settlementNo,
+        cycle: { start: result.cycle.start, end: result.cycle.end },
+        payouts: result.payouts.map(payoutRowOf),
+        carriedOver: result.carriedOver.map((one) => ({ distributorId: one.distributorId, amountFen: one.amountFen, commissionCount: one.commissionCount })),
+        held: result.held.map((one) => ({ commissionId: one.commissionId, distributorId: one.distributorId, reason: one.reason })),
+        clawbacks: clawbacks.filter((one) => !one.skipped).length,
+      };
+    } finally {
+      workspace.close();
+    }
+  },
+
+  payouts(input, report) {
+    return withWorkspace(input, async (workspace) => {
+      report(`payouts:${input.action}`, 0, null);
+      const channels = createConfiguredPayoutChannels(workspace);
+      const filter = input.settlementNo ? { settlementNo: input.settlementNo } : {};
+      if (input.action === 'submit') await submitPayouts(workspace, input.actor.userName, channels, filter);
+      else await pollPayouts(workspace, input.actor.userName, channels);
+      report('payouts:clawbacks', 1, null);
+      postCommissionClawbacks(workspace, input.actor.userName);
+      report('payouts:mall', 2, null);
+      await flushPendingMallWrites(workspace);
+      return { items: listPayouts(workspace.sqlite, filter).map(payoutRowOf) };
+    });
+  },
+
+  backup(input, report) {
+    return withWorkspace(input, async (workspace) => {
+      report('backup', 0, 1);
+      const backup = await backupWorkspace(workspace, input.outFile, { actor: input.actor });
+      report('backup', 1, 1);
+      return { file: backup.file, sha256: backup.sha256, bytes: backup.bytes, auditRowCount: backup.auditHead.rowCount };
+    });
+  },
+
+  async restore(input, report) {
+    report('restore', 0, 1);
+    const now = new Date(input.now);
+    const restored = await restoreWorkspace(input.backupFile, input.path, input.passphrase, {
+      clock: fixedClock(input.now),
+      authorize: (backup) => authenticate(backup.sqlite, input.userName, input.password, now),
+    });
+    report('restore', 1, 1);
+    return { file: restored.file, sha256: restored.sha256, checks: restored.checks.map((check) => ({ name: check.name, ok: check.ok, detail: check.detail })) };
+  },
 };
+
+/** Reconciles, then closes when nothing blocks; a refusal is an answer with its figures, not a failure. */
+function closeTask(input: TaskInputs['close'], report: ReportProgress): CloseMonthResult {
+  report('close', 0, 1);
+  const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
+  try {
+    const sqlite = workspace.sqlite;
+    try {
+      const result = closeMonth(workspace, input.actor, input.month);
+      return { closed: true, figures: closeFiguresInfo(result), status: { ...monthStatus(sqlite, input.month) } };
+    } catch (error) {
+      if (!(error instanceof LedgerdeskError) || error.code !== 'close_blocked') throw error;
+      const figures = closeFiguresInfo(closeFigures(sqlite, input.month));
+      return { closed: false, figures, blockers: closeBlockers(sqlite, figures), message: error.message };
+    }
+  } finally {
+    report('close', 1, 1);
+    workspace.close();
+  }
+}
 
 function withWorkspace<T>(input: { path: string; passphrase: string; now: string }, work: (workspace: Workspace) => Promise<T>): Promise<T> {
   const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
