@@ -155,5 +155,22 @@ export const bundledMigrations: BundledMigration[] = [
       "DROP INDEX `reconciliation_results_figures`;",
       "CREATE INDEX `reconciliation_results_date_channel` ON `reconciliation_results` (`business_date`,`channel`,`status`,`category`,`kind`,`difference_fen`,`channel_amount_fen`);"
     ]
+  },
+  {
+    "tag": "0010_channel_file_blocks",
+    "hash": "4759307c08cf5bd16f889e7e3a630773115042fe2635255ccc62fc732753d8ab",
+    "statements": [
+      "CREATE TABLE `channel_file_blocks` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_id` integer NOT NULL,\n\t`first_line_number` integer NOT NULL,\n\t`line_count` integer NOT NULL,\n\t`data` blob NOT NULL,\n\tFOREIGN KEY (`file_id`) REFERENCES `import_files`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `channel_file_blocks_file_line` ON `channel_file_blocks` (`file_id`,`first_line_number`);",
+      "PRAGMA foreign_keys=OFF;",
+      "CREATE TABLE `__new_channel_transactions` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`file_id` integer NOT NULL,\n\t`line_number` integer NOT NULL,\n\t`raw_line` text,\n\t`natural_key` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`merchant_order_no` text,\n\t`merchant_refund_no` text,\n\t`channel_trade_no` text,\n\t`channel_refund_no` text,\n\t`amount_fen` integer NOT NULL,\n\t`order_amount_fen` integer,\n\t`fee_fen` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`occurred_at` text NOT NULL,\n\t`business_date` text NOT NULL,\n\t`status` text NOT NULL,\n\t`account` text,\n\t`counterparty` text,\n\t`memo` text,\n\tFOREIGN KEY (`file_id`) REFERENCES `import_files`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "INSERT INTO `__new_channel_transactions`(\"id\", \"file_id\", \"line_number\", \"raw_line\", \"natural_key\", \"channel\", \"kind\", \"merchant_order_no\", \"merchant_refund_no\", \"channel_trade_no\", \"channel_refund_no\", \"amount_fen\", \"order_amount_fen\", \"fee_fen\", \"currency\", \"occurred_at\", \"business_date\", \"status\", \"account\", \"counterparty\", \"memo\") SELECT \"id\", \"file_id\", \"line_number\", \"raw_line\", \"natural_key\", \"channel\", \"kind\", \"merchant_order_no\", \"merchant_refund_no\", \"channel_trade_no\", \"channel_refund_no\", \"amount_fen\", \"order_amount_fen\", \"fee_fen\", \"currency\", \"occurred_at\", \"business_date\", \"status\", \"account\", \"counterparty\", \"memo\" FROM `channel_transactions`;",
+      "DROP TABLE `channel_transactions`;",
+      "ALTER TABLE `__new_channel_transactions` RENAME TO `channel_transactions`;",
+      "PRAGMA foreign_keys=ON;",
+      "CREATE UNIQUE INDEX `channel_transactions_natural_key` ON `channel_transactions` (`natural_key`);",
+      "CREATE INDEX `channel_transactions_order_no` ON `channel_transactions` (`merchant_order_no`);",
+      "CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`);"
+    ]
   }
 ];

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One imported channel or bank file; the content hash makes a second import of it a no-op. */
 export const importFiles = sqliteTable(
@@ -34,7 +34,12 @@ export const channelTransactions = sqliteTable(
       .notNull()
       .references(() => importFiles.id),
     lineNumber: integer('line_number').notNull(),
-    rawLine: text('raw_line').notNull(),
+    /**
+     * The row's own text only when it is not exactly line `lineNumber` of the file's stored lines
+     * (an MT940 entry over several lines, a camt.053 <Ntry> element, a CSV record with a quoted
+     * line break, a second zip member); null means "read that line from channel_file_blocks".
+     */
+    rawLine: text('raw_line'),
     naturalKey: text('natural_key').notNull(),
     channel: text('channel').notNull(),
     kind: text('kind').notNull(),
@@ -57,9 +62,27 @@ export const channelTransactions = sqliteTable(
     uniqueIndex('channel_transactions_natural_key').on(table.naturalKey),
     index('channel_transactions_order_no').on(table.merchantOrderNo),
     index('channel_transactions_refund_no').on(table.merchantRefundNo),
-    index('channel_transactions_trade_no').on(table.channelTradeNo),
-    index('channel_transactions_date').on(table.businessDate),
   ],
+);
+
+/**
+ * The decoded lines of an imported file (its first text part), stored once: blocks of
+ * consecutive lines, deflate-compressed, so any channel row can show its original line.
+ */
+export const channelFileBlocks = sqliteTable(
+  'channel_file_blocks',
+  {
+    id: integer('id').primaryKey(),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => importFiles.id),
+    /** 1-based line number of the block's first line; the block holds lineCount consecutive lines. */
+    firstLineNumber: integer('first_line_number').notNull(),
+    lineCount: integer('line_count').notNull(),
+    /** Raw deflate of: line count (uint32 LE), each line's length in UTF-16 units (uint32 LE), the lines' UTF-8 text. */
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (table) => [uniqueIndex('channel_file_blocks_file_line').on(table.fileId, table.firstLineNumber)],
 );
 
 /** Closing balances a file states (fund-flow bill per account type, bank statement closing). */
