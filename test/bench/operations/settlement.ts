@@ -1,4 +1,4 @@
-import { measureSettlement } from '../../integration/payouts-settlement-bench';
+import { measureSettlement, SETTLEMENT_CONCURRENCY } from '../../integration/payouts-settlement-bench';
 import type { Scale } from '../scales';
 import { countLabel, type BenchOperation, type OperationContext, type TimedRun } from './types';
 
@@ -11,14 +11,14 @@ const COMMISSIONS_PER_DISTRIBUTOR = 3;
  */
 async function measureCommissionSettlement(context: OperationContext): Promise<TimedRun> {
   const distributorCount = context.scale.settlementDistributorCount;
-  const result = await measureSettlement(context.workDir, distributorCount, COMMISSIONS_PER_DISTRIBUTOR, 8, process.argv[1]);
+  const result = await measureSettlement(context.workDir, distributorCount, COMMISSIONS_PER_DISTRIBUTOR, SETTLEMENT_CONCURRENCY, process.argv[1]);
   if (result.payoutCount !== distributorCount) throw new Error(`${result.payoutCount} payouts for ${distributorCount} distributors`);
   const states = Object.entries(result.states).map(([state, count]) => `${count} ${state}`).join(', ');
   return {
     seconds: result.seconds,
     cpuSeconds: result.cpuSeconds,
     rowCount: distributorCount,
-    note: `${distributorCount * COMMISSIONS_PER_DISTRIBUTOR} commissions; settlement run ${result.settlementSeconds.toFixed(2)} s, channel (sign + HTTP + simulator) ${result.channelSeconds.toFixed(2)} s; payouts ${states}; ${result.transfersOnSimulator} transfers on the simulator`,
+    note: `${distributorCount * COMMISSIONS_PER_DISTRIBUTOR} commissions; settlement run ${result.settlementSeconds.toFixed(2)} s, channel (sign + HTTP + simulator) ${result.channelSeconds.toFixed(2)} s; simulator process cpu ${result.simulatorCpuSeconds.toFixed(2)} s; payouts ${states}; ${result.transfersOnSimulator} transfers on the simulator`,
   };
 }
 

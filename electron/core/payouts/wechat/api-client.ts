@@ -2,8 +2,17 @@
  * A signed APIv3 HTTP call with timeout and retries. Retries resend the SAME body (so the same
  * out_bill_no / out_batch_no): WeChat asks for "原单重试" on 5xx, 429 and network errors, and a new
  * number risks paying twice. Every 2xx answer must carry a valid platform signature.
+ *
+ * Transport: node:http(s) over a keep-alive agent per client. A settlement sends thousands of
+ * small requests; fetch (undici) spent about 0.5 ms of CPU on each, node:http about 0.1 ms, and
+ * a kept-alive connection spares a TCP handshake per request. The keys are parsed once per client.
  */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
+  headerLookupFromRecord,
+  parsePrivateKey,
+  parsePublicKey,
   signRequest,
   systemSigningEnvironment,
   verifyResponseSignature,
@@ -11,7 +20,6 @@ import {
   type MerchantCredentials,
   type PlatformKey,
   type SigningEnvironment,
-  type HeaderLookup,
 } from './signing';
 
 export interface WechatPayApiConfig {
@@ -64,45 +72,90 @@ function parseErrorBody(body: unknown): WechatPayError | null {
   return null;
 }
 
+/** Keep-alive sockets idle longer than this are closed before a server's usual 5 s keep-alive timeout can race a reuse. */
+const IDLE_SOCKET_TIMEOUT_MS = 4000;
+
+interface RawAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  text: string;
+}
+
 export function createApiClient(config: WechatPayApiConfig): ApiClient {
   const environment = config.environment ?? systemSigningEnvironment;
   const retryDelayMs = config.retryDelayMs ?? defaultRetryDelayMs;
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const base = new URL(baseUrl);
+  const isHttps = base.protocol === 'https:';
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const agentOptions = { keepAlive: true, maxSockets: 32, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  const agent = isHttps ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  const send = isHttps ? httpsRequest : httpRequest;
+  // Parsed once here, not per request (parsing a PEM costs more than the RSA signature itself).
+  const merchant = { ...config.merchant, privateKey: config.merchant.privateKey ?? parsePrivateKey(config.merchant.privateKeyPem) };
+  const platform = { ...config.platform, publicKey: config.platform.publicKey ?? parsePublicKey(config.platform.publicKeyPem) };
 
   type Attempt = ApiCallResult | { kind: 'retryable'; reason: string };
 
+  function exchange(method: 'GET' | 'POST', urlPathWithQuery: string, headers: Record<string, string>, bodyText: string): Promise<RawAnswer> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        outcome();
+      };
+      const outgoing = send(
+        { protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method, path: basePath + urlPathWithQuery, headers, agent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => finish(() => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') })));
+          response.on('error', (failure) => finish(() => reject(failure)));
+          response.on('aborted', () => finish(() => reject(new Error('response aborted'))));
+        },
+      );
+      const timer = setTimeout(() => {
+        finish(() => reject(Object.assign(new Error(`timed out after ${config.timeoutMs} ms`), { name: 'TimeoutError' })));
+        outgoing.destroy();
+      }, config.timeoutMs);
+      outgoing.on('error', (failure) => finish(() => reject(failure)));
+      outgoing.end(bodyText === '' ? undefined : bodyText);
+    });
+  }
+
   async function attemptOnce(method: 'GET' | 'POST', urlPathWithQuery: string, bodyText: string, extraHeaders: Record<string, string>): Promise<Attempt> {
     // Signed afresh per attempt (new nonce and timestamp); the body, hence the numbers, stay the same.
-    const signed = signRequest(config.merchant, method, urlPathWithQuery, bodyText, environment);
+    const signed = signRequest(merchant, method, urlPathWithQuery, bodyText, environment);
     const headers: Record<string, string> = {
       Authorization: signed.authorization,
       Accept: 'application/json',
       'User-Agent': 'Ledgerdesk-payouts',
       ...extraHeaders,
     };
-    if (method === 'POST' && bodyText !== '') headers['Content-Type'] = 'application/json';
-    let response: Response;
-    let responseText: string;
+    if (method === 'POST' && bodyText !== '') {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(bodyText, 'utf8'));
+    } else if (method === 'POST') {
+      headers['Content-Length'] = '0';
+    }
+    let answer: RawAnswer;
     try {
-      response = await fetch(baseUrl + urlPathWithQuery, {
-        method,
-        headers,
-        body: method === 'POST' && bodyText !== '' ? bodyText : undefined,
-        signal: AbortSignal.timeout(config.timeoutMs),
-      });
-      responseText = await response.text();
+      answer = await exchange(method, urlPathWithQuery, headers, method === 'POST' ? bodyText : '');
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      const reason = name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${config.timeoutMs} ms` : `network error: ${String(error instanceof Error ? (error.cause ?? error.message) : error)}`;
+      const reason = name === 'TimeoutError' ? `timed out after ${config.timeoutMs} ms` : `network error: ${String(error instanceof Error ? error.message : error)}`;
       return { kind: 'retryable', reason };
     }
-    if (isRetryableStatus(response.status)) return { kind: 'retryable', reason: `HTTP ${response.status} ${responseText.slice(0, 200)}` };
-    const header: HeaderLookup = (name) => response.headers.get(name) ?? undefined;
-    const isSuccess = response.status >= 200 && response.status < 300;
+    const responseText = answer.text;
+    if (isRetryableStatus(answer.status)) return { kind: 'retryable', reason: `HTTP ${answer.status} ${responseText.slice(0, 200)}` };
+    const header = headerLookupFromRecord(answer.headers);
+    const isSuccess = answer.status >= 200 && answer.status < 300;
     // A 2xx must be signed. An error answer is checked when signed; an unsigned one is only ever
     // used to decide to query, never to mark a payout paid or failed by itself.
     if (isSuccess || hasResponseSignature(header)) {
-      const verification = verifyResponseSignature(header, responseText, config.platform, environment.now());
+      const verification = verifyResponseSignature(header, responseText, platform, environment.now());
       if (!verification.ok) return { kind: 'untrusted', reason: verification.reason };
     }
     let body: unknown = null;
@@ -110,10 +163,10 @@ export function createApiClient(config: WechatPayApiConfig): ApiClient {
       try {
         body = JSON.parse(responseText);
       } catch {
-        return { kind: 'untrusted', reason: `HTTP ${response.status} body is not JSON` };
+        return { kind: 'untrusted', reason: `HTTP ${answer.status} body is not JSON` };
       }
     }
-    return { kind: 'answered', httpStatus: response.status, body, error: isSuccess ? null : parseErrorBody(body) };
+    return { kind: 'answered', httpStatus: answer.status, body, error: isSuccess ? null : parseErrorBody(body) };
   }
 
   async function call(method: 'GET' | 'POST', urlPathWithQuery: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiCallResult> {

@@ -16,13 +16,20 @@ export interface MerchantCredentials {
   serialNo: string;
   /** apiclient_key.pem, PKCS#8. */
   privateKeyPem: string;
+  /** The same key parsed once (parsePrivateKey); signing uses it when present. */
+  privateKey?: KeyObject;
 }
 
 /** The WeChat Pay platform key (or WeChat Pay public key) and its serial / public-key id. */
 export interface PlatformKey {
   serial: string;
   publicKeyPem: string;
+  /** The same key parsed once (parsePublicKey); verification and encryption use it when present. */
+  publicKey?: KeyObject;
 }
+
+/** A key as PEM text or already parsed: a client parses its keys once and signs thousands of requests with them. */
+export type KeyInput = string | KeyObject;
 
 export interface SigningEnvironment {
   now: () => Date;
@@ -72,17 +79,27 @@ function cachedKey(cache: Map<string, KeyObject>, pem: string, parse: (pem: stri
   return key;
 }
 
-const privateKeyOf = (pem: string): KeyObject => cachedKey(parsedPrivateKeys, pem, (text) => createPrivateKey(text));
-const publicKeyOf = (pem: string): KeyObject => cachedKey(parsedPublicKeys, pem, (text) => createPublicKey(text));
+const privateKeyOf = (key: KeyInput): KeyObject => (typeof key === 'string' ? cachedKey(parsedPrivateKeys, key, (text) => createPrivateKey(text)) : key);
+const publicKeyOf = (key: KeyInput): KeyObject => (typeof key === 'string' ? cachedKey(parsedPublicKeys, key, (text) => createPublicKey(text)) : key);
 
-/** SHA256withRSA, Base64. */
-export function signMessage(message: string, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyOf(privateKeyPem), 'base64');
+/** Parses a PEM private key once (throws on a bad key: check outside input before). */
+export function parsePrivateKey(pem: string): KeyObject {
+  return createPrivateKey(pem);
 }
 
-export function verifyMessage(message: string, signatureBase64: string, publicKeyPem: string): boolean {
+/** Parses a PEM public key (or takes the public half of a private key) once. */
+export function parsePublicKey(pem: string): KeyObject {
+  return createPublicKey(pem);
+}
+
+/** SHA256withRSA, Base64. */
+export function signMessage(message: string, privateKey: KeyInput): string {
+  return createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyOf(privateKey), 'base64');
+}
+
+export function verifyMessage(message: string, signatureBase64: string, publicKey: KeyInput): boolean {
   try {
-    return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyOf(publicKeyPem), signatureBase64, 'base64');
+    return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyOf(publicKey), signatureBase64, 'base64');
   } catch {
     // A malformed signature or key from outside is a failed verification, not a crash.
     return false;
@@ -108,7 +125,7 @@ export function signRequest(
   const nonce = environment.nonce();
   const signature = signMessage(
     buildRequestMessage(method, urlPathWithQuery, timestampSeconds, nonce, body),
-    merchant.privateKeyPem,
+    merchant.privateKey ?? merchant.privateKeyPem,
   );
   const authorization =
     `${AUTHORIZATION_SCHEMA} mchid="${merchant.mchid}",nonce_str="${nonce}",` +
@@ -174,7 +191,7 @@ export interface RequestToVerify {
 /** What the platform (here: the simulator) checks on each merchant request. */
 export function verifyRequestSignature(
   request: RequestToVerify,
-  merchant: { mchid: string; serialNo: string; publicKeyPem: string },
+  merchant: { mchid: string; serialNo: string; publicKeyPem: KeyInput },
   now: Date,
 ): VerificationResult {
   const parsed = parseAuthorizationHeader(request.authorization);
@@ -198,7 +215,7 @@ export interface ResponseSignatureHeaders {
 
 export function signResponse(
   body: string,
-  platformPrivateKeyPem: string,
+  platformPrivateKeyPem: KeyInput,
   platformSerial: string,
   environment: SigningEnvironment,
 ): ResponseSignatureHeaders {
@@ -241,7 +258,7 @@ export function verifyResponseSignature(
   if (!timestampSeconds || !nonce || !signature || !serial) return { ok: false, reason: 'response lacks Wechatpay signature headers' };
   if (serial !== platform.serial) return { ok: false, reason: `response signed with unknown platform serial ${serial}` };
   if (!isTimestampFresh(timestampSeconds, now)) return { ok: false, reason: 'response timestamp is stale or invalid' };
-  if (!verifyMessage(buildResponseMessage(timestampSeconds, nonce, body), signature, platform.publicKeyPem)) {
+  if (!verifyMessage(buildResponseMessage(timestampSeconds, nonce, body), signature, platform.publicKey ?? platform.publicKeyPem)) {
     return { ok: false, reason: 'response signature does not verify' };
   }
   return { ok: true };
@@ -252,7 +269,7 @@ export function verifyResponseSignature(
  * MGF1-SHA1 (wechatpay-go uses rsa.EncryptOAEP(sha1.New(), ...)), Base64. OAEP is randomised,
  * so two encryptions of the same name differ. Send `Wechatpay-Serial` naming the key used.
  */
-export function encryptSensitiveField(plainText: string, platformPublicKeyPem: string): string {
+export function encryptSensitiveField(plainText: string, platformPublicKeyPem: KeyInput): string {
   return publicEncrypt(
     { key: publicKeyOf(platformPublicKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
     Buffer.from(plainText, 'utf8'),
@@ -261,7 +278,7 @@ export function encryptSensitiveField(plainText: string, platformPublicKeyPem: s
 
 export type DecryptionResult = { ok: true; value: string } | { ok: false; reason: string };
 
-export function decryptSensitiveField(cipherTextBase64: string, privateKeyPem: string): DecryptionResult {
+export function decryptSensitiveField(cipherTextBase64: string, privateKeyPem: KeyInput): DecryptionResult {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(cipherTextBase64)) return { ok: false, reason: 'not Base64' };
   try {
     const plain = privateDecrypt(

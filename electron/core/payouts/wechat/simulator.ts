@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fen, sumFen, type Fen } from '../../money';
-import { decryptSensitiveField, signResponse, verifyRequestSignature, type SigningEnvironment } from './signing';
+import { decryptSensitiveField, parsePrivateKey, parsePublicKey, signResponse, verifyRequestSignature, type SigningEnvironment } from './signing';
 import {
   BATCH_DETAIL_COUNT_MAX,
   characterCount,
@@ -110,6 +110,10 @@ export interface WechatPaySimulator {
   readonly requestCount: number;
   /** Requests refused with 401 SIGN_ERROR. */
   readonly signatureRejectionCount: number;
+  /** TCP connections accepted: fewer than requests when the client keeps connections alive. */
+  readonly connectionCount: number;
+  /** Requests whose signature verified (every one that reached the endpoint logic). */
+  readonly verifiedRequestCount: number;
   /** The payee confirms in WeChat: WAIT_USER_CONFIRM -> SUCCESS. False when not confirmable. */
   confirmByUser(outBillNo: string): boolean;
   /** Moves the simulator's clock on (on top of the injected clock). */
@@ -145,13 +149,17 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
   let nonceCounter = 0;
   const environment: SigningEnvironment = { now, nonce: () => `SIMNONCE${(nonceCounter += 1).toString().padStart(12, '0')}` };
   const amountMaxFen = options.transferAmountMaxFen ?? DEFAULT_TRANSFER_AMOUNT_MAX_FEN;
-  const merchantKey = { mchid: options.merchant.mchid, serialNo: options.merchant.serial, publicKeyPem: options.merchant.merchantPublicKeyPem };
+  // Parsed once: the simulator verifies and signs every request with the same two keys.
+  const merchantKey = { mchid: options.merchant.mchid, serialNo: options.merchant.serial, publicKeyPem: parsePublicKey(options.merchant.merchantPublicKeyPem) };
+  const platformPrivateKey = parsePrivateKey(options.platformPrivateKeyPem);
 
   let behaviour: SimulatorBehaviour = { ...defaultBehaviour };
   const transfers = new Map<string, SimulatedTransfer>();
   const batches = new Map<string, SimulatedBatch>();
   let requestCount = 0;
   let signatureRejectionCount = 0;
+  let connectionCount = 0;
+  let verifiedRequestCount = 0;
   let idCounter = 0;
   const hungResponses = new Set<ServerResponse>();
 
@@ -160,7 +168,7 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
   function decryptName(cipherText: unknown): { ok: true; value: string | null } | { ok: false; answer: Answer } {
     if (cipherText === undefined || cipherText === null || cipherText === '') return { ok: true, value: null };
     if (typeof cipherText !== 'string') return { ok: false, answer: paramError('user_name 格式错误') };
-    const decrypted = decryptSensitiveField(cipherText, options.platformPrivateKeyPem);
+    const decrypted = decryptSensitiveField(cipherText, platformPrivateKey);
     if (!decrypted.ok) return { ok: false, answer: paramError(`user_name 解密失败: ${decrypted.reason}`) };
     return { ok: true, value: decrypted.value };
   }
@@ -446,7 +454,7 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
 
   function send(response: ServerResponse, answer: Answer): void {
     const text = JSON.stringify(answer.body);
-    const signatureHeaders = signResponse(text, options.platformPrivateKeyPem, options.platformSerial, environment);
+    const signatureHeaders = signResponse(text, platformPrivateKey, options.platformSerial, environment);
     response.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', 'Request-ID': nextId('SIMREQ'), ...signatureHeaders });
     response.end(text);
   }
@@ -486,6 +494,7 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
       send(response, error(401, 'SIGN_ERROR', `签名错误: ${verification.reason}`));
       return;
     }
+    verifiedRequestCount += 1;
     let parsedBody: unknown = null;
     if (bodyText) {
       try {
@@ -537,6 +546,9 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
       if (!response.headersSent) send(response, error(500, 'SYSTEM_ERROR', `simulator bug: ${String(failure)}`));
     });
   });
+  server.on('connection', () => {
+    connectionCount += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
@@ -562,6 +574,12 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
     },
     get signatureRejectionCount() {
       return signatureRejectionCount;
+    },
+    get connectionCount() {
+      return connectionCount;
+    },
+    get verifiedRequestCount() {
+      return verifiedRequestCount;
     },
     confirmByUser: (outBillNo) => {
       const transfer = transfers.get(outBillNo);

@@ -131,6 +131,24 @@ describe('transfer-bills client against the simulator', () => {
     expect(simulator.transfers.size).toBe(1);
   });
 
+  it('keeps connections alive, yet signs every request and verifies every answer', async () => {
+    const config = testApiConfig(simulator, clock);
+    const client = createTransferBillsClient(config);
+    const results = await Promise.all(Array.from({ length: 24 }, (_, index) => client.create(transferRequest({ outBillNo: `KEEP${index}` }))));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(simulator.verifiedRequestCount).toBe(24);
+    expect(simulator.signatureRejectionCount).toBe(0);
+    // 24 requests, at most one connection per request in flight, reused afterwards.
+    const before = simulator.connectionCount;
+    expect(before).toBeLessThanOrEqual(24);
+    for (let index = 0; index < 5; index += 1) expect(await client.query(`KEEP${index}`)).toMatchObject({ ok: true });
+    expect(simulator.connectionCount).toBe(before);
+    // A client given another platform key distrusts every one of those answers: each is verified.
+    const otherKey = wechatPayTestKeys().merchant.publicKeyPem;
+    const distrusting = createTransferBillsClient({ ...config, platform: { serial: keys.platform.serial, publicKeyPem: otherKey } });
+    expect(await distrusting.query('KEEP0')).toMatchObject({ ok: false, error: { kind: 'unknown-outcome', reason: expect.stringMatching(/signature/) } });
+  });
+
   it('idempotent retry after a timeout: the simulator accepted but never answered', async () => {
     simulator.setBehaviour({ hangAfterCreateRemaining: 1 });
     const client = createTransferBillsClient(testApiConfig(simulator, clock, { timeoutMs: 300 }));
