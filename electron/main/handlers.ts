@@ -942,12 +942,18 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       // The restore replaces the file: our connection and lock go first, and the workspace is
       // opened again afterwards whatever happened (restored, or untouched after a refusal).
       closeCurrent();
+      const reopen = () => adopt(openWorkspace({ path, passphrase, clock: services.clock }), passphrase, false);
       let restored: TaskOutputs['restore'];
       try {
         restored = await runTask('restore', { path, passphrase, now: services.clock.now().toISOString(), backupFile, userName: actor.userName, password: args.password });
-      } finally {
-        adopt(openWorkspace({ path, passphrase, clock: services.clock }), passphrase, false);
+      } catch (error) {
+        // Refused before anything was replaced: the same file, the same user, still logged in.
+        reopen();
+        if (session) session.actor = actor;
+        throw error;
       }
+      // A restored workspace has the backup's users: whoever continues logs in again.
+      reopen();
       return { ...restored, session: sessionState() };
     },
   };

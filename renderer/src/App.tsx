@@ -118,7 +118,17 @@ export function App() {
         case 'audit':
           return <AuditLog />;
         case 'settings':
-          return <Settings user={user} workspace={workspace} fileDialogAvailable={appInfo.fileDialogAvailable} />;
+          return (
+            <Settings
+              user={user}
+              workspace={workspace}
+              fileDialogAvailable={appInfo.fileDialogAvailable}
+              onSessionChange={(state) => {
+                setSession(state);
+                setScreen('dashboard');
+              }}
+            />
+          );
         case 'sync':
           if (appInfo.capabilities.sync) return <Sync user={user} />;
           break;

@@ -4,6 +4,7 @@ import type { ApiError, CloseBlocker, CloseFiguresInfo, SessionUser } from '../.
 import { call, errorOf, useQuery } from '../api-client';
 import { Amount } from '../components/Amount';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { TaskProgress, useTaskProgress } from '../components/TaskProgress';
 import { formatShanghaiTime } from '../format';
 import { useI18n, type Translate } from '../i18n';
 
@@ -61,6 +62,7 @@ export function Close({ user, today, onOpenReconciliation }: { user: SessionUser
   const [refusal, setRefusal] = useState<{ blockers: CloseBlocker[]; message: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const progress = useTaskProgress();
   const [reason, setReason] = useState('');
   const mayClose = user.permissions.includes('period.close');
   const mayReopen = user.permissions.includes('period.reopen');
@@ -147,6 +149,7 @@ export function Close({ user, today, onOpenReconciliation }: { user: SessionUser
             </Button>
             {!mayClose && <Typography.Text type="secondary"> {t('close.noPermission')}</Typography.Text>}
           </div>
+          <TaskProgress progress={progress} running={busy} />
         </Card>
       )}
       {data && closed && (

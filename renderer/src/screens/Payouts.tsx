@@ -4,6 +4,7 @@ import type { ApiError, CommissionRow, PayoutRow, SessionUser, SettlementRunResu
 import { call, errorOf, useQuery } from '../api-client';
 import { Amount } from '../components/Amount';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { TaskProgress, useTaskProgress } from '../components/TaskProgress';
 import { formatShanghaiTime } from '../format';
 import { useI18n } from '../i18n';
 
@@ -100,6 +101,7 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
   const [result, setResult] = useState<SettlementRunResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const progress = useTaskProgress();
   const commissions = useQuery('commissionsList', result ? { settlementNo: result.settlementNo } : null);
 
   async function run() {
@@ -128,6 +130,7 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
         </Button>
         {!mayRun && <Typography.Text type="secondary">{t('settlement.noPermission')}</Typography.Text>}
       </Space>
+      <TaskProgress progress={progress} running={busy} />
       <ErrorAlert error={error} />
       {result && (
         <Card size="small" title={t('settlement.title', { no: result.settlementNo, start: result.cycle.start, end: result.cycle.end })} data-testid="settlement-result">
@@ -164,6 +167,7 @@ function PayoutsTab({ mayRun }: { mayRun: boolean }) {
   const list = useQuery('payoutsList', {});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'submit' | 'poll' | null>(null);
+  const progress = useTaskProgress();
 
   async function act(action: 'submit' | 'poll') {
     setBusy(action);
@@ -189,6 +193,7 @@ function PayoutsTab({ mayRun }: { mayRun: boolean }) {
         </Button>
         <Button onClick={list.reload}>{t('common.refresh')}</Button>
       </Space>
+      <TaskProgress progress={progress} running={busy !== null} />
       <ErrorAlert error={error ?? list.error} />
       <PayoutTable rows={list.data?.items ?? []} testId="payouts-table" />
     </Space>

@@ -24,6 +24,8 @@ import { useI18n } from '../i18n';
 const PAGE_SIZE = 200;
 const ROW_HEIGHT_PX = 36;
 const GRID_HEIGHT_PX = 440;
+/** PageUp / PageDown move by about one screenful of the grid. */
+const KEYBOARD_PAGE_ROWS = Math.floor(GRID_HEIGHT_PX / ROW_HEIGHT_PX);
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, ReconciliationRow>();
@@ -320,6 +322,8 @@ export function Reconciliation({ user }: { user: SessionUser }) {
     else if (event.key === 'ArrowUp') next = Math.max(0, activeIndex - 1);
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = rows.length - 1;
+    else if (event.key === 'PageDown') next = Math.min(rows.length - 1, activeIndex + KEYBOARD_PAGE_ROWS);
+    else if (event.key === 'PageUp') next = Math.max(0, activeIndex - KEYBOARD_PAGE_ROWS);
     else if (event.key === ' ') {
       event.preventDefault();
       if (rows[activeIndex].status === 'open') toggle(rows[activeIndex].id);
@@ -383,7 +387,7 @@ export function Reconciliation({ user }: { user: SessionUser }) {
         className="grid"
         role="grid"
         aria-label={t('nav.reconcile')}
-        aria-rowcount={total}
+        aria-rowcount={total + 1}
         aria-multiselectable
         tabIndex={0}
         onKeyDown={onGridKey}
@@ -391,7 +395,7 @@ export function Reconciliation({ user }: { user: SessionUser }) {
         data-testid="reconcile-grid"
       >
         {table.getHeaderGroups().map((group) => (
-          <div key={group.id} className="grid-row grid-header" role="row" style={{ gridTemplateColumns: templateColumns }}>
+          <div key={group.id} className="grid-row grid-header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: templateColumns }}>
             {group.headers.map((header) => (
               <div key={header.id} role="columnheader" className="grid-cell">
                 {header.isPlaceholder ? null : <table.FlexRender header={header} />}
@@ -415,7 +419,7 @@ export function Reconciliation({ user }: { user: SessionUser }) {
                     key={row.id}
                     id={`reconcile-row-${data.id}`}
                     role="row"
-                    aria-rowindex={(page - 1) * PAGE_SIZE + item.index + 1}
+                    aria-rowindex={(page - 1) * PAGE_SIZE + item.index + 2}
                     aria-selected={selected.has(data.id)}
                     className={classes}
                     data-testid="reconcile-row"

@@ -1,11 +1,12 @@
 import { App as AntApp, Button, Card, Descriptions, Form, Input, List, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import type { ApiError, Role, SessionUser, UserItem, VerifyResult, WorkspaceSummary } from '../../../electron/api';
+import type { ApiError, Role, SessionState, SessionUser, UserItem, VerifyResult, WorkspaceSummary } from '../../../electron/api';
 import { roleNames } from '../../../electron/api';
 import { call, errorOf, useQuery } from '../api-client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatFen, formatShanghaiTime, parseYuanText } from '../format';
 import { useI18n } from '../i18n';
+import { BackupCard, PayoutMerchantCard, SettlementSettingsCard } from './SettingsCards';
 import { MallConnectionForm } from './Sync';
 
 function RatesCard({ mayChange }: { mayChange: boolean }) {
@@ -270,7 +271,18 @@ function VerifyCard() {
   );
 }
 
-export function Settings({ user, workspace, fileDialogAvailable }: { user: SessionUser; workspace: WorkspaceSummary; fileDialogAvailable: boolean }) {
+export function Settings({
+  user,
+  workspace,
+  fileDialogAvailable,
+  onSessionChange,
+}: {
+  user: SessionUser;
+  workspace: WorkspaceSummary;
+  fileDialogAvailable: boolean;
+  /** After a restore the workspace is open again with nobody logged in. */
+  onSessionChange(state: SessionState): void;
+}) {
   const { t } = useI18n();
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -288,6 +300,9 @@ export function Settings({ user, workspace, fileDialogAvailable }: { user: Sessi
       </Card>
       <RatesCard mayChange={user.permissions.includes('settings.change')} />
       <SealCard mayChange={user.permissions.includes('settings.change')} fileDialogAvailable={fileDialogAvailable} />
+      <PayoutMerchantCard mayChange={user.permissions.includes('settings.change')} />
+      <SettlementSettingsCard mayChange={user.permissions.includes('settings.change')} />
+      <BackupCard user={user} fileDialogAvailable={fileDialogAvailable} onSessionChange={onSessionChange} />
       <VerifyCard />
     </Space>
   );
