@@ -13,7 +13,7 @@ import {
   headerLookupFromRecord,
   parsePrivateKey,
   parsePublicKey,
-  signRequest,
+  signRequestAsync,
   systemSigningEnvironment,
   verifyResponseSignature,
   hasResponseSignature,
@@ -127,7 +127,7 @@ export function createApiClient(config: WechatPayApiConfig): ApiClient {
 
   async function attemptOnce(method: 'GET' | 'POST', urlPathWithQuery: string, bodyText: string, extraHeaders: Record<string, string>): Promise<Attempt> {
     // Signed afresh per attempt (new nonce and timestamp); the body, hence the numbers, stay the same.
-    const signed = signRequest(merchant, method, urlPathWithQuery, bodyText, environment);
+    const signed = await signRequestAsync(merchant, method, urlPathWithQuery, bodyText, environment);
     const headers: Record<string, string> = {
       Authorization: signed.authorization,
       Accept: 'application/json',

@@ -8,8 +8,11 @@ import {
   encryptSensitiveField,
   headerLookupFromRecord,
   parseAuthorizationHeader,
+  parsePrivateKey,
   signRequest,
+  signRequestAsync,
   signResponse,
+  signResponseAsync,
   verifyRequestSignature,
   verifyResponseSignature,
   type SigningEnvironment,
@@ -45,6 +48,20 @@ describe('request signing', () => {
     const verifier = createVerify('RSA-SHA256').update(expectedMessage);
     expect(verifier.verify(keys.merchant.publicKeyPem, signed.signature, 'base64')).toBe(true);
     expect(Buffer.from(signed.signature, 'base64')).toHaveLength(256); // RSA 2048
+  });
+
+  it('signs the same on the thread pool and with a key parsed once as with the PEM (PKCS#1 v1.5 is deterministic)', async () => {
+    const body = '{"out_bill_no":"A1","transfer_amount":100}';
+    const path = '/v3/fund-app/mch-transfer/transfer-bills';
+    const reference = signRequest(merchant, 'POST', path, body, environment);
+    const parsedOnce = { ...merchant, privateKey: parsePrivateKey(keys.merchant.privateKeyPem) };
+    expect(await signRequestAsync(merchant, 'POST', path, body, environment)).toEqual(reference);
+    expect(await signRequestAsync(parsedOnce, 'POST', path, body, environment)).toEqual(reference);
+    expect(signRequest(parsedOnce, 'POST', path, body, environment)).toEqual(reference);
+    const verified = verifyRequestSignature({ method: 'POST', urlPathWithQuery: path, body, authorization: reference.authorization }, merchantPublic, fixedNow);
+    expect(verified).toEqual({ ok: true });
+    const answer = '{"state":"SUCCESS"}';
+    expect(await signResponseAsync(answer, keys.platform.privateKeyPem, keys.platform.serial, environment)).toEqual(signResponse(answer, keys.platform.privateKeyPem, keys.platform.serial, environment));
   });
 
   it('verifies an untouched request and rejects a tampered body, timestamp, path, key or stale time', () => {

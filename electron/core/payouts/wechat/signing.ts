@@ -3,7 +3,7 @@
  * encryption of sensitive fields (user_name), as documented in FORMATS.md 1.4 and 1.6.
  * Pure node:crypto; the clock and the nonce are injected so tests are deterministic.
  */
-import { constants, createPrivateKey, createPublicKey, createSign, createVerify, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, createSign, createVerify, privateDecrypt, publicEncrypt, randomBytes, sign as signOneShot, type KeyObject } from 'node:crypto';
 
 export const AUTHORIZATION_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
 
@@ -97,6 +97,18 @@ export function signMessage(message: string, privateKey: KeyInput): string {
   return createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyOf(privateKey), 'base64');
 }
 
+/**
+ * The same SHA256withRSA signature (PKCS#1 v1.5), computed on libuv's thread pool: a settlement
+ * signs thousands of requests, and off the main thread the RSA work of one request overlaps the
+ * HTTP and bookkeeping of the others.
+ */
+export function signMessageAsync(message: string, privateKey: KeyInput): Promise<string> {
+  const key = privateKeyOf(privateKey);
+  return new Promise((resolve, reject) => {
+    signOneShot('sha256', Buffer.from(message, 'utf8'), key, (failure, signature) => (failure ? reject(failure) : resolve(signature.toString('base64'))));
+  });
+}
+
 export function verifyMessage(message: string, signatureBase64: string, publicKey: KeyInput): boolean {
   try {
     return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyOf(publicKey), signatureBase64, 'base64');
@@ -127,10 +139,31 @@ export function signRequest(
     buildRequestMessage(method, urlPathWithQuery, timestampSeconds, nonce, body),
     merchant.privateKey ?? merchant.privateKeyPem,
   );
-  const authorization =
+  return { authorization: authorizationHeader(merchant, timestampSeconds, nonce, signature), timestampSeconds, nonce, signature };
+}
+
+/** signRequest with the RSA work on the thread pool (signMessageAsync): same header, same string to sign. */
+export async function signRequestAsync(
+  merchant: MerchantCredentials,
+  method: string,
+  urlPathWithQuery: string,
+  body: string,
+  environment: SigningEnvironment,
+): Promise<SignedRequest> {
+  const timestampSeconds = unixSeconds(environment.now());
+  const nonce = environment.nonce();
+  const signature = await signMessageAsync(
+    buildRequestMessage(method, urlPathWithQuery, timestampSeconds, nonce, body),
+    merchant.privateKey ?? merchant.privateKeyPem,
+  );
+  return { authorization: authorizationHeader(merchant, timestampSeconds, nonce, signature), timestampSeconds, nonce, signature };
+}
+
+function authorizationHeader(merchant: MerchantCredentials, timestampSeconds: string, nonce: string, signature: string): string {
+  return (
     `${AUTHORIZATION_SCHEMA} mchid="${merchant.mchid}",nonce_str="${nonce}",` +
-    `timestamp="${timestampSeconds}",serial_no="${merchant.serialNo}",signature="${signature}"`;
-  return { authorization, timestampSeconds, nonce, signature };
+    `timestamp="${timestampSeconds}",serial_no="${merchant.serialNo}",signature="${signature}"`
+  );
 }
 
 export interface AuthorizationParameters {
@@ -225,6 +258,23 @@ export function signResponse(
     'Wechatpay-Timestamp': timestampSeconds,
     'Wechatpay-Nonce': nonce,
     'Wechatpay-Signature': signMessage(buildResponseMessage(timestampSeconds, nonce, body), platformPrivateKeyPem),
+    'Wechatpay-Serial': platformSerial,
+  };
+}
+
+/** signResponse with the RSA work on the thread pool (the simulator signs every answer). */
+export async function signResponseAsync(
+  body: string,
+  platformPrivateKeyPem: KeyInput,
+  platformSerial: string,
+  environment: SigningEnvironment,
+): Promise<ResponseSignatureHeaders> {
+  const timestampSeconds = unixSeconds(environment.now());
+  const nonce = environment.nonce();
+  return {
+    'Wechatpay-Timestamp': timestampSeconds,
+    'Wechatpay-Nonce': nonce,
+    'Wechatpay-Signature': await signMessageAsync(buildResponseMessage(timestampSeconds, nonce, body), platformPrivateKeyPem),
     'Wechatpay-Serial': platformSerial,
   };
 }

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fen, sumFen, type Fen } from '../../money';
-import { decryptSensitiveField, parsePrivateKey, parsePublicKey, signResponse, verifyRequestSignature, type SigningEnvironment } from './signing';
+import { decryptSensitiveField, parsePrivateKey, parsePublicKey, signResponseAsync, verifyRequestSignature, type SigningEnvironment } from './signing';
 import {
   BATCH_DETAIL_COUNT_MAX,
   characterCount,
@@ -452,11 +452,18 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
 
   // ---- HTTP ----
 
+  /** The answer is fixed now (state already changed); only its signature is computed on the thread pool. */
   function send(response: ServerResponse, answer: Answer): void {
     const text = JSON.stringify(answer.body);
-    const signatureHeaders = signResponse(text, platformPrivateKey, options.platformSerial, environment);
-    response.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', 'Request-ID': nextId('SIMREQ'), ...signatureHeaders });
-    response.end(text);
+    const requestId = nextId('SIMREQ');
+    signResponseAsync(text, platformPrivateKey, options.platformSerial, environment).then(
+      (signatureHeaders) => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', 'Request-ID': requestId, ...signatureHeaders });
+        response.end(text);
+      },
+      (failure: unknown) => response.destroy(failure instanceof Error ? failure : new Error(String(failure))),
+    );
   }
 
   function readBody(request: IncomingMessage): Promise<string> {
