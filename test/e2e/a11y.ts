@@ -38,7 +38,11 @@ export async function unnamedControls(page: Page, within?: Locator): Promise<str
         .map((label) => label.textContent ?? '')
         .join(' ')
         .trim();
-      const ownText = control.tagName === 'BUTTON' || control.getAttribute('role') === 'checkbox' ? (control.textContent ?? '').trim() : '';
+      // A button is named by its content: its text and the names of the images (icons) inside it.
+      const ownText =
+        control.tagName === 'BUTTON' || control.getAttribute('role') === 'checkbox'
+          ? [(control.textContent ?? '').trim(), ...Array.from(control.querySelectorAll('[role="img"][aria-label]')).map((image) => image.getAttribute('aria-label') ?? '')].join(' ').trim()
+          : '';
       const name = control.getAttribute('aria-label') || labelledBy || labelText || control.getAttribute('title') || ownText;
       if (!name) problems.push(control.outerHTML.slice(0, 160));
     }
