@@ -30,6 +30,12 @@ const resourcePaths: Record<MallSyncedResource, string> = {
 
 export const OPENING_SETTING = 'mall.opening';
 const pageSizeDefault = 1000;
+/**
+ * Records booked per transaction: one commit writes every page it dirtied (encrypted) to the
+ * WAL, and the index pages of random keys are dirtied by every commit, so a few large
+ * transactions write far less than one per page.
+ */
+const transactionRecordsMaxDefault = 10_000;
 const summaryDaysPerRequestMax = 366;
 
 export interface SyncProgress {
@@ -48,6 +54,8 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   signal?: AbortSignal;
   pageSize?: number;
+  /** Pages are booked together, one transaction per about this many records (default 10,000). */
+  transactionRecordsMax?: number;
   /** Client tuning (timeouts, retries, an instant sleep for tests). */
   client?: Omit<MallClientOptions, 'url' | 'token' | 'signal'>;
 }
@@ -116,8 +124,11 @@ function reject(state: SyncState, resource: MallRecordResource, raw: unknown, re
   if (isNew) state.result.rejected.push({ resource, id, reason });
 }
 
-/** Stores one page's records, books what changed and moves the checkpoint: one transaction. */
-function applyPage(state: SyncState, resource: MallSyncedResource, records: unknown[], checkpoint: Checkpoint, passComplete: boolean): void {
+/**
+ * Stores a run of pages' records, books what changed and moves the checkpoint past the last of
+ * them: one transaction, so the cursor never gets ahead of what is stored.
+ */
+function applyPages(state: SyncState, resource: MallSyncedResource, pages: unknown[][], checkpoint: Checkpoint, passComplete: boolean): void {
   const { workspace } = state;
   const sqlite = workspace.sqlite;
   const now = workspace.clock.now();
@@ -125,33 +136,37 @@ function applyPage(state: SyncState, resource: MallSyncedResource, records: unkn
   const desiredContext = workspaceDesiredContext(sqlite, state.booksStart);
   sqlite.transaction(() => {
     const affected = new Map<string, { resource: MallSyncedResource; record: RawRecord & { id: string; version: number; updated_at: string }; knownNew: boolean }>();
-    for (const raw of records) {
-      state.result.fetched[resource] += 1;
-      checkpoint.highWater = later(checkpoint.highWater, (raw as RawRecord | null)?.updated_at);
-      const check = validateMallRecord(resource, raw);
-      if (!check.ok) {
-        reject(state, resource, raw, check.reason);
-        continue;
-      }
-      const record = raw as RawRecord & { id: string; version: number; updated_at: string };
-      const stored = storedVersion(sqlite, resource, record.id);
-      // (id, version) idempotency: the same version is a no-op, an older one is stale.
-      if (stored !== null && stored >= record.version) continue;
-      const problem = bookingProblem(resource, record);
-      if (problem !== null) {
-        reject(state, resource, raw, problem);
-        continue;
-      }
-      upsertDocument(sqlite, resource, record, JSON.stringify(record), now);
-      affected.set(`${resource}:${record.id}`, { resource, record, knownNew: stored === null });
-      // Documents whose entries depend on this one are brought up to date with it.
-      if (resource === 'orders') {
-        for (const refund of loadRefundsOfOrder(sqlite, record.id)) {
-          affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as RawRecord & typeof record, knownNew: false });
+    for (const records of pages) {
+      for (const raw of records) {
+        state.result.fetched[resource] += 1;
+        checkpoint.highWater = later(checkpoint.highWater, (raw as RawRecord | null)?.updated_at);
+        const check = validateMallRecord(resource, raw);
+        if (!check.ok) {
+          reject(state, resource, raw, check.reason);
+          continue;
         }
-      } else if (resource === 'refunds') {
-        const order = loadDocumentBody<RawRecord & typeof record>(sqlite, 'orders', String(record.order_id));
-        if (order) affected.set(`orders:${order.id}`, { resource: 'orders', record: order, knownNew: false });
+        const record = raw as RawRecord & { id: string; version: number; updated_at: string };
+        const stored = storedVersion(sqlite, resource, record.id);
+        // (id, version) idempotency: the same version is a no-op, an older one is stale.
+        if (stored !== null && stored >= record.version) continue;
+        const problem = bookingProblem(resource, record);
+        if (problem !== null) {
+          reject(state, resource, raw, problem);
+          continue;
+        }
+        upsertDocument(sqlite, resource, record, JSON.stringify(record), now);
+        const key = `${resource}:${record.id}`;
+        // A record seen twice in one run (a restarted pass) stays new if its first copy was.
+        affected.set(key, { resource, record, knownNew: stored === null || affected.get(key)?.knownNew === true });
+        // Documents whose entries depend on this one are brought up to date with it.
+        if (resource === 'orders') {
+          for (const refund of loadRefundsOfOrder(sqlite, record.id)) {
+            affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as RawRecord & typeof record, knownNew: false });
+          }
+        } else if (resource === 'refunds') {
+          const order = loadDocumentBody<RawRecord & typeof record>(sqlite, 'orders', String(record.order_id));
+          if (order) affected.set(`orders:${order.id}`, { resource: 'orders', record: order, knownNew: false });
+        }
       }
     }
     for (const item of affected.values()) {
@@ -163,15 +178,27 @@ function applyPage(state: SyncState, resource: MallSyncedResource, records: unkn
   })();
 }
 
-/** One resource, page by page from its checkpoint; the next page is fetched while this one is booked. */
+/** Lets queued I/O (the next page's request) go out before a long synchronous transaction. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * One resource, page by page from its checkpoint. Pages are collected until about
+ * transactionRecordsMax records, then booked in one transaction; the next page is fetched
+ * while a run is booked.
+ */
 async function pullResource(state: SyncState, resource: MallSyncedResource): Promise<void> {
   const path = resourcePaths[resource];
   const limit = state.options.pageSize ?? pageSizeDefault;
+  const recordsPerTransactionMax = state.options.transactionRecordsMax ?? transactionRecordsMaxDefault;
   const checkpoint = loadCheckpoint(state.workspace.sqlite, resource);
   const fetchPage = (cursor: string | null) =>
     state.client.getJson(path, cursor ? { cursor, limit } : { updated_since: checkpoint.updatedSince, limit }).then((body) => asPage(body, path));
   let cursorRestarted = false;
   let pending = fetchPage(checkpoint.cursor);
+  let run: unknown[][] = [];
+  let runRecordCount = 0;
   for (;;) {
     throwIfAborted(state.options.signal);
     let page: Page;
@@ -188,18 +215,24 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
       throw error;
     }
     const nextCursor = page.next_cursor;
+    run.push(page.data);
+    runRecordCount += page.data.length;
     if (nextCursor !== null) {
       pending = fetchPage(nextCursor);
       pending.catch(() => undefined); // handled when awaited
+      if (runRecordCount < recordsPerTransactionMax) continue;
+      await yieldToEventLoop();
     }
     const before = { ...checkpoint };
     checkpoint.cursor = nextCursor;
     try {
-      applyPage(state, resource, page.data, checkpoint, nextCursor === null);
+      applyPages(state, resource, run, checkpoint, nextCursor === null);
     } catch (error) {
       Object.assign(checkpoint, before);
       throw error;
     }
+    run = [];
+    runRecordCount = 0;
     if (nextCursor === null) break;
     state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
   }
