@@ -1,4 +1,5 @@
 import type { Scale } from '../scales';
+import { dashboardOperation } from './dashboard';
 import { importAlipayOperation, importWechatOperation } from './imports';
 import { excelExportOperation, verifyOperation } from './ledger-reads';
 import { gridPageOperation, reconcileOperation } from './reconcile';
@@ -33,6 +34,7 @@ export const benchOperations: readonly BenchOperation[] = [
   excelExportOperation,
   settlementOperation,
   verifyOperation,
+  dashboardOperation,
 ];
 
 export function findOperation(key: string): BenchOperation | undefined {
