@@ -1,6 +1,6 @@
 import { openContainer, textLineSource, type LineBatch, type LineSource } from './source';
 import { detectParser, type DetectOptions } from './detect';
-import { ChannelFileParseError, RowError, type ChannelFileError, type ChannelFileReader, type ChannelRow, type LineParser } from './types';
+import { ChannelFileParseError, RowError, type ChannelFileError, type ChannelFileReader, type ChannelRow, type ChannelRowBatch, type LineParser } from './types';
 import { xlsxLineSource } from './xlsx';
 
 export * from './types';
@@ -60,33 +60,60 @@ class Reader implements ChannelFileReader {
   }
 
   rows(): AsyncIterable<ChannelRow> {
-    if (this.started) throw new Error('ChannelFileReader.rows() may be iterated only once');
+    const batches = this.rowBatches();
+    return (async function* () {
+      for await (const batch of batches) yield* batch.rows;
+    })();
+  }
+
+  rowBatches(): AsyncIterable<ChannelRowBatch> {
+    if (this.started) throw new Error('ChannelFileReader rows may be iterated only once');
     this.started = true;
     return this.iterate();
   }
 
-  private async *iterate(): AsyncGenerator<ChannelRow> {
-    for (const { peeked, parser, skipThroughLine } of this.parts) {
+  // One batch per decoded chunk, not one promise per row: a bill has a million rows.
+  private async *iterate(): AsyncGenerator<ChannelRowBatch> {
+    for (let partIndex = 0; partIndex < this.parts.length; partIndex += 1) {
+      const { peeked, parser, skipThroughLine } = this.parts[partIndex];
       this.currentName = peeked.source.name;
       try {
-        const batches: AsyncIterable<LineBatch> = {
-          [Symbol.asyncIterator]: () => peeked.source.batches,
-        };
-        const feed = function* (lines: string[], firstLineNumber: number) {
-          for (let index = 0; index < lines.length; index += 1) {
-            const lineNumber = firstLineNumber + index;
-            if (lineNumber <= skipThroughLine) continue;
-            const rows = parser.consume(lines[index], lineNumber);
-            if (rows !== null) yield* rows;
+        // A broken line ends the file, but the rows before it are still handed out first.
+        const parse = (lines: string[], firstLineNumber: number): { batch: ChannelRowBatch; failure: unknown } => {
+          const rows: ChannelRow[] = [];
+          try {
+            for (let index = 0; index < lines.length; index += 1) {
+              const lineNumber = firstLineNumber + index;
+              if (lineNumber <= skipThroughLine) continue;
+              const completed = parser.consume(lines[index], lineNumber);
+              if (completed !== null) for (const row of completed) rows.push(row);
+            }
+          } catch (error) {
+            return { batch: { partIndex, lines, firstLineNumber, rows }, failure: error };
           }
+          return { batch: { partIndex, lines, firstLineNumber, rows }, failure: null };
         };
-        yield* feed(peeked.headLines, peeked.headFirstLineNumber);
-        peeked.headLines = [];
-        if (!peeked.done) {
-          for await (const batch of batches) yield* feed(batch.lines, batch.firstLineNumber);
+        let nextLineNumber = peeked.headFirstLineNumber + peeked.headLines.length;
+        const chunks: AsyncIterable<LineBatch> = {
+          [Symbol.asyncIterator]: async function* () {
+            if (peeked.headLines.length > 0) yield { lines: peeked.headLines, firstLineNumber: peeked.headFirstLineNumber };
+            peeked.headLines = [];
+            if (peeked.done) return;
+            for (;;) {
+              const next = await peeked.source.batches.next();
+              if (next.done) return;
+              yield next.value;
+            }
+          },
+        };
+        for await (const chunk of chunks) {
+          nextLineNumber = chunk.firstLineNumber + chunk.lines.length;
+          const { batch, failure } = parse(chunk.lines, chunk.firstLineNumber);
+          yield batch;
+          if (failure !== null) throw failure;
         }
         const tail = parser.end();
-        if (tail !== null) yield* tail;
+        if (tail !== null) yield { partIndex, lines: [], firstLineNumber: nextLineNumber, rows: tail };
       } catch (error) {
         throw new ChannelFileParseError(toFileError(peeked.source.name, error));
       }

@@ -72,6 +72,17 @@ export interface ChannelFileSummary {
   rowCount: number;
 }
 
+/** The rows a run of decoded lines completed, with those lines (for keeping the file's text). */
+export interface ChannelRowBatch {
+  /** Position of the text part among the file's detail parts (zip members); 0 for a plain file. */
+  partIndex: number;
+  /** Every decoded line of the run, header and summary lines included; empty for rows a parser releases at the end. */
+  lines: string[];
+  /** Line number of lines[0]; the others follow consecutively. */
+  firstLineNumber: number;
+  rows: ChannelRow[];
+}
+
 export interface ChannelFileReader {
   kind: ChannelFileKind;
   channel: ChannelName;
@@ -79,6 +90,8 @@ export interface ChannelFileReader {
   encoding: string;
   /** Throws ChannelFileParseError on the first broken row. May be iterated once. */
   rows(): AsyncIterable<ChannelRow>;
+  /** The same rows in batches, with the lines they came from. Either this or rows() may be iterated, once. */
+  rowBatches(): AsyncIterable<ChannelRowBatch>;
   /** After rows() is exhausted; throws ChannelFileParseError when the totals disagree with the file. */
   finish(): ChannelFileSummary;
 }

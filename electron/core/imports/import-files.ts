@@ -12,11 +12,14 @@ import {
   type ChannelFileKind,
   type ChannelName,
   type ChannelRow,
+  type ChannelRowBatch,
 } from '../channels';
 import { PeriodClosedError, postEntry } from '../ledger/post';
 import { channelFeeEntry } from '../ledger/rules';
 import { fen } from '../money';
 import type { Workspace } from '../workspace';
+import { RawLineBlockWriter } from './raw-lines';
+import { StoredInstantCache } from './stored-instant';
 
 export interface ImportedFileResult {
   file: string;
@@ -35,8 +38,8 @@ export interface ImportOptions {
   onProgress?: (file: string, rowsDone: number) => void;
 }
 
-/** Rows written per batch of prepared inserts; progress is reported per batch. */
-const BATCH_ROW_COUNT = 5000;
+/** Progress is reported after about this many rows. */
+const PROGRESS_ROW_COUNT = 5000;
 
 async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -87,13 +90,17 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
        merchant_refund_no, channel_trade_no, channel_refund_no, amount_fen, order_amount_fen, fee_fen, currency, occurred_at,
        business_date, status, account, counterparty, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertBatch = sqlite.transaction((fileId: number, rows: ChannelRow[], feesByDay: Map<string, number>) => {
+  const storedInstants = new StoredInstantCache();
+
+  /** Inserts a batch's rows; the row keeps its own text only when it is not simply its line of the stored file. */
+  function insertRows(fileId: number, batch: ChannelRowBatch, feesByDay: Map<string, number>): number {
     let inserted = 0;
-    for (const row of rows) {
+    for (const row of batch.rows) {
+      const ownText = batch.partIndex === 0 && batch.lines[row.lineNumber - batch.firstLineNumber] === row.rawLine ? null : row.rawLine;
       const change = insertRow.run(
         fileId,
         row.lineNumber,
-        row.rawLine,
+        ownText,
         row.naturalKey,
         row.channel,
         row.kind,
@@ -105,7 +112,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
         row.orderAmountFen,
         row.feeFen,
         row.currency,
-        toStoredInstant(row.occurredAt),
+        storedInstants.of(row.occurredAt),
         row.businessDate,
         row.status,
         row.account,
@@ -118,30 +125,35 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
       }
     }
     return inserted;
-  });
+  }
 
   // One file, one transaction: BEGIN here and COMMIT only after the file's own totals check out.
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     const fileId = Number(insertFile.run(fileName, contentSha256, reader.kind, reader.channel, reader.encoding, now.toISOString(), options.actor.userName).lastInsertRowid);
+    // The file's text is kept once (its first part: a plain file, or a zip's first detail member).
+    const rawLines = new RawLineBlockWriter(sqlite, fileId);
     const feesByDay = new Map<string, number>();
     let rowCount = 0;
     let insertedCount = 0;
     let firstDate: string | null = null;
     let lastDate: string | null = null;
-    let batch: ChannelRow[] = [];
-    for await (const row of reader.rows()) {
-      batch.push(row);
-      rowCount += 1;
-      if (firstDate === null || row.businessDate < firstDate) firstDate = row.businessDate;
-      if (lastDate === null || row.businessDate > lastDate) lastDate = row.businessDate;
-      if (batch.length >= BATCH_ROW_COUNT) {
-        insertedCount += insertBatch(fileId, batch, feesByDay);
-        batch = [];
+    let rowsSinceProgress = 0;
+    for await (const batch of reader.rowBatches()) {
+      if (batch.partIndex === 0 && batch.lines.length > 0) await rawLines.add(batch.lines, batch.firstLineNumber);
+      for (const row of batch.rows) {
+        if (firstDate === null || row.businessDate < firstDate) firstDate = row.businessDate;
+        if (lastDate === null || row.businessDate > lastDate) lastDate = row.businessDate;
+      }
+      rowCount += batch.rows.length;
+      insertedCount += insertRows(fileId, batch, feesByDay);
+      rowsSinceProgress += batch.rows.length;
+      if (rowsSinceProgress >= PROGRESS_ROW_COUNT) {
+        rowsSinceProgress = 0;
         options.onProgress?.(path, rowCount);
       }
     }
-    insertedCount += insertBatch(fileId, batch, feesByDay);
+    await rawLines.finish();
     const summary = reader.finish();
     sqlite
       .prepare(`UPDATE import_files SET row_count = ?, inserted_count = ?, overlapping_count = ?, totals_checked = ?, first_business_date = ?, last_business_date = ? WHERE id = ?`)

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../../db/open';
 import { LedgerdeskError } from '../errors';
+import { withRawLines } from '../imports/raw-lines';
 import { traceEntries, type StoredEntry } from '../ledger/read';
 import { fen, formatFenAsYuan } from '../money';
 import { discrepancyCategories, resultStatuses, type DiscrepancyCategory, type Resolution, type ResultStatus } from './categories';
@@ -173,6 +174,9 @@ export interface ChannelRowDetail {
   businessDate: string;
 }
 
+/** A channel row as stored: raw_line is null when the row's text is its line of the stored file. */
+type StoredChannelRow = Omit<ChannelRowDetail, 'rawLine'> & { fileId: number; rawLine: string | null };
+
 export interface DiscrepancyComment {
   at: string;
   userName: string;
@@ -197,17 +201,19 @@ export function reconciliationDetail(sqlite: SqliteDatabase, resultId: number): 
         | { resource: string; id: string; version: number; body_json: string }
         | undefined)
     : undefined;
-  const rowSql = `SELECT c.id, f.file_name AS fileName, c.line_number AS lineNumber, c.raw_line AS rawLine, c.kind, c.amount_fen AS amountFen,
+  const rowSql = `SELECT c.id, f.file_name AS fileName, c.file_id AS fileId, c.line_number AS lineNumber, c.raw_line AS rawLine, c.kind, c.amount_fen AS amountFen,
       c.fee_fen AS feeFen, c.occurred_at AS occurredAt, c.business_date AS businessDate
     FROM channel_transactions c JOIN import_files f ON f.id = c.file_id`;
   const channelRows: ChannelRowDetail[] = [];
   if (result.channelTransactionId !== null) {
-    channelRows.push(...(sqlite.prepare(`${rowSql} WHERE c.id = ?`).all(result.channelTransactionId) as ChannelRowDetail[]));
+    channelRows.push(...withRawLines(sqlite, sqlite.prepare(`${rowSql} WHERE c.id = ?`).all(result.channelTransactionId) as StoredChannelRow[]));
   }
-  const sameNumber =
+  const sameNumber = withRawLines(
+    sqlite,
     result.kind === 'payment'
-      ? (sqlite.prepare(`${rowSql} WHERE c.merchant_order_no = ? AND c.channel = ? AND c.kind = 'payment' ORDER BY c.id`).all(result.orderNo, result.channel) as ChannelRowDetail[])
-      : (sqlite.prepare(`${rowSql} WHERE c.merchant_refund_no = ? AND c.channel = ? AND c.kind = 'refund' ORDER BY c.id`).all(result.refundNo, result.channel) as ChannelRowDetail[]);
+      ? (sqlite.prepare(`${rowSql} WHERE c.merchant_order_no = ? AND c.channel = ? AND c.kind = 'payment' ORDER BY c.id`).all(result.orderNo, result.channel) as StoredChannelRow[])
+      : (sqlite.prepare(`${rowSql} WHERE c.merchant_refund_no = ? AND c.channel = ? AND c.kind = 'refund' ORDER BY c.id`).all(result.refundNo, result.channel) as StoredChannelRow[]),
+  );
   for (const row of sameNumber) if (!channelRows.some((known) => known.id === row.id)) channelRows.push(row);
   const entryIds = new Set<number>();
   const entries: StoredEntry[] = [];
