@@ -2,7 +2,7 @@ import type { SqliteDatabase, SqliteStatement } from '../../../db/open';
 import { shanghaiMonth, toStoredInstant } from '../calendar/shanghai';
 import { allAccounts } from './accounts';
 import { assertEntryBalanced, LedgerInvariantError, type EntrySpec } from './entry';
-import { canonicalEntryContent, chainHash, GENESIS_HASH } from './hash-chain';
+import { canonicalEntryContent, chainHash, GENESIS_HASH, type EntryHashContent } from './hash-chain';
 
 export interface PostingContext {
   sqlite: SqliteDatabase;
@@ -62,11 +62,11 @@ function statementsFor(sqlite: SqliteDatabase): Statements {
       ),
       lastEntry: sqlite.prepare(`SELECT id, hash FROM journal_entries ORDER BY id DESC LIMIT 1`),
       periodStatus: sqlite.prepare(`SELECT status FROM periods WHERE month = ?`),
+      // Positional parameters: binding by name costs a lookup per parameter on every entry.
       insertEntry: sqlite.prepare(
         `INSERT INTO journal_entries (entry_no, entry_type, occurred_at, period, posted_at, source_resource, source_id,
            source_no, source_version, reverses_entry_id, memo, created_by, previous_hash, hash)
-         VALUES (@entryNo, @entryType, @occurredAt, @period, @postedAt, @sourceResource, @sourceId, @sourceNo,
-           @sourceVersion, @reversesEntryId, @memo, @createdBy, @previousHash, @hash)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertPosting: sqlite.prepare(
         `INSERT INTO postings (entry_id, line_no, account_code, party_id, debit_fen, credit_fen) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -105,7 +105,7 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
       creditFen: posting.creditFen,
     }));
     const pointsMovements = spec.pointsMovements ?? [];
-    const row = {
+    const content: EntryHashContent = {
       entryNo: formatEntryNo(period, sequence),
       entryType: spec.entryType,
       // Stored as UTC ISO so string order is time order whatever offset the source used.
@@ -119,9 +119,26 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
       reversesEntryId: spec.reversesEntryId ?? null,
       memo: spec.memo ?? null,
       createdBy: context.userName,
+      postings,
+      pointsMovements,
     };
-    const hash = chainHash(previousHash, canonicalEntryContent({ ...row, postings, pointsMovements }));
-    const inserted = statements.insertEntry.run({ ...row, previousHash, hash });
+    const hash = chainHash(previousHash, canonicalEntryContent(content));
+    const inserted = statements.insertEntry.run(
+      content.entryNo,
+      content.entryType,
+      content.occurredAt,
+      content.period,
+      content.postedAt,
+      content.sourceResource,
+      content.sourceId,
+      content.sourceNo,
+      content.sourceVersion,
+      content.reversesEntryId,
+      content.memo,
+      content.createdBy,
+      previousHash,
+      hash,
+    );
     const entryId = Number(inserted.lastInsertRowid);
     for (const posting of postings) {
       statements.insertPosting.run(entryId, posting.lineNo, posting.accountCode, posting.partyId, posting.debitFen, posting.creditFen);
@@ -130,7 +147,7 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
       statements.insertPoints.run(entryId, movement.memberId, movement.changePoints, movement.movementKind);
     }
     sequenceCache.set(context.sqlite, { lastEntryId: entryId, sequenceByPeriod: cachedSequences(context.sqlite, previous?.id ?? 0).set(period, sequence) });
-    return { id: entryId, entryNo: row.entryNo, hash };
+    return { id: entryId, entryNo: content.entryNo, hash };
   };
   // Inside the caller's transaction no savepoint is needed: everything that can refuse the entry
   // is checked before the first insert, and the caller's transaction makes the batch atomic.

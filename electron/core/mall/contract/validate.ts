@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { formatFenAsYuan, multiplyByRate, parseYuanToFen, sumFen, type Fen } from '../../money';
+import { formatFenAsYuan, multiplyByRate, sumFen, type Fen } from '../../money';
+import { parseMallMoney } from './money-memo';
 import { mallOpenApiDocument } from './openapi-document';
 import type { MallRecordResource } from './types';
 
@@ -89,7 +90,7 @@ export function validateMallRecord(resource: MallRecordResource, record: unknown
 // After the schema check every Money field matches ^-?[0-9]+\.[0-9]{2}$, so parsing cannot fail;
 // if it does, the schema and this code disagree, which is our bug.
 function money(record: Record<string, unknown>, field: string): Fen {
-  const parsed = parseYuanToFen(String(record[field]));
+  const parsed = parseMallMoney(String(record[field]));
   if (!parsed.ok) throw new Error(`contract validator: ${field} passed the schema but is not money: ${parsed.error}`);
   return parsed.value;
 }

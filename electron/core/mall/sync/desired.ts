@@ -1,4 +1,5 @@
-import { addFen, fen, parseYuanToFen, subtractFen, sumFen, type Fen } from '../../money';
+import { addFen, fen, subtractFen, sumFen, type Fen } from '../../money';
+import { parseMallMoney } from '../contract/money-memo';
 import { chartOfAccounts as accounts, clearingAccountFor } from '../../ledger/accounts';
 import { credit, debit, withoutZeroPostings, type EntrySpec, type EntryType, type SourceDocument } from '../../ledger/entry';
 import {
@@ -62,7 +63,7 @@ export const managedEntryTypes: Record<MallSyncedResource, readonly EntryType[]>
 const approvedRefundStatuses = new Set<MallRefund['status']>(['approved', 'processing', 'succeeded']);
 
 function money(text: string): Fen {
-  const parsed = parseYuanToFen(text);
+  const parsed = parseMallMoney(text);
   // Records reach here only after validateMallRecord: a bad amount is our bug.
   if (!parsed.ok) throw new Error(`desired entries: ${parsed.error}`);
   return parsed.value;

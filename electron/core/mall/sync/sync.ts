@@ -124,47 +124,70 @@ function reject(state: SyncState, resource: MallRecordResource, raw: unknown, re
   if (isNew) state.result.rejected.push({ resource, id, reason });
 }
 
+type SyncedRecord = RawRecord & { id: string; version: number; updated_at: string };
+
+/** A record after the checks that need no database: done as its page arrives, outside the transaction. */
+type CheckedRecord =
+  | { valid: false; raw: unknown; reason: string }
+  | { valid: true; record: SyncedRecord; bodyJson: string; bookingProblem: string | null };
+
+interface CheckedPage {
+  records: CheckedRecord[];
+  /** The latest updated_at on the page (valid or not): the pass's high-water mark moves to it. */
+  latestUpdatedAt: string | null;
+}
+
+function checkPage(resource: MallSyncedResource, records: unknown[]): CheckedPage {
+  let latestUpdatedAt: string | null = null;
+  const checked = records.map((raw): CheckedRecord => {
+    latestUpdatedAt = later(latestUpdatedAt, (raw as RawRecord | null)?.updated_at);
+    const check = validateMallRecord(resource, raw);
+    if (!check.ok) return { valid: false, raw, reason: check.reason };
+    const record = raw as SyncedRecord;
+    return { valid: true, record, bodyJson: JSON.stringify(record), bookingProblem: bookingProblem(resource, record) };
+  });
+  return { records: checked, latestUpdatedAt };
+}
+
 /**
- * Stores a run of pages' records, books what changed and moves the checkpoint past the last of
+ * Stores a run of checked pages, books what changed and moves the checkpoint past the last of
  * them: one transaction, so the cursor never gets ahead of what is stored.
  */
-function applyPages(state: SyncState, resource: MallSyncedResource, pages: unknown[][], checkpoint: Checkpoint, passComplete: boolean): void {
+function applyPages(state: SyncState, resource: MallSyncedResource, pages: CheckedPage[], checkpoint: Checkpoint, passComplete: boolean): void {
   const { workspace } = state;
   const sqlite = workspace.sqlite;
   const now = workspace.clock.now();
   const context = workspace.postingContext(state.options.actorName);
   const desiredContext = workspaceDesiredContext(sqlite, state.booksStart);
   sqlite.transaction(() => {
-    const affected = new Map<string, { resource: MallSyncedResource; record: RawRecord & { id: string; version: number; updated_at: string }; knownNew: boolean }>();
-    for (const records of pages) {
-      for (const raw of records) {
-        state.result.fetched[resource] += 1;
-        checkpoint.highWater = later(checkpoint.highWater, (raw as RawRecord | null)?.updated_at);
-        const check = validateMallRecord(resource, raw);
-        if (!check.ok) {
-          reject(state, resource, raw, check.reason);
+    const affected = new Map<string, { resource: MallSyncedResource; record: SyncedRecord; knownNew: boolean }>();
+    for (const page of pages) {
+      state.result.fetched[resource] += page.records.length;
+      checkpoint.highWater = later(checkpoint.highWater, page.latestUpdatedAt);
+      for (const checked of page.records) {
+        if (!checked.valid) {
+          reject(state, resource, checked.raw, checked.reason);
           continue;
         }
-        const record = raw as RawRecord & { id: string; version: number; updated_at: string };
+        const record = checked.record;
         const stored = storedVersion(sqlite, resource, record.id);
         // (id, version) idempotency: the same version is a no-op, an older one is stale.
         if (stored !== null && stored >= record.version) continue;
-        const problem = bookingProblem(resource, record);
-        if (problem !== null) {
-          reject(state, resource, raw, problem);
+        if (checked.bookingProblem !== null) {
+          reject(state, resource, record, checked.bookingProblem);
           continue;
         }
-        upsertDocument(sqlite, resource, record, JSON.stringify(record), now);
+        upsertDocument(sqlite, resource, record, checked.bodyJson, now);
         const key = `${resource}:${record.id}`;
         // A record seen twice in one run (a restarted pass) stays new if its first copy was.
         affected.set(key, { resource, record, knownNew: stored === null || affected.get(key)?.knownNew === true });
         // Documents whose entries depend on this one are brought up to date with it.
         if (resource === 'orders') {
           for (const refund of loadRefundsOfOrder(sqlite, record.id)) {
-            affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as RawRecord & typeof record, knownNew: false });
+            affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as SyncedRecord, knownNew: false });
           }
         } else if (resource === 'refunds') {
-          const order = loadDocumentBody<RawRecord & typeof record>(sqlite, 'orders', String(record.order_id));
+          const order = loadDocumentBody<SyncedRecord>(sqlite, 'orders', String(record.order_id));
           if (order) affected.set(`orders:${order.id}`, { resource: 'orders', record: order, knownNew: false });
         }
       }
@@ -197,7 +220,7 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
     state.client.getJson(path, cursor ? { cursor, limit } : { updated_since: checkpoint.updatedSince, limit }).then((body) => asPage(body, path));
   let cursorRestarted = false;
   let pending = fetchPage(checkpoint.cursor);
-  let run: unknown[][] = [];
+  let run: CheckedPage[] = [];
   let runRecordCount = 0;
   for (;;) {
     throwIfAborted(state.options.signal);
@@ -215,14 +238,15 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
       throw error;
     }
     const nextCursor = page.next_cursor;
-    run.push(page.data);
-    runRecordCount += page.data.length;
     if (nextCursor !== null) {
       pending = fetchPage(nextCursor);
       pending.catch(() => undefined); // handled when awaited
-      if (runRecordCount < recordsPerTransactionMax) continue;
+      // The request goes out first: the mall answers it while this page is checked and booked.
       await yieldToEventLoop();
     }
+    run.push(checkPage(resource, page.data));
+    runRecordCount += page.data.length;
+    if (nextCursor !== null && runRecordCount < recordsPerTransactionMax) continue;
     const before = { ...checkpoint };
     checkpoint.cursor = nextCursor;
     try {
