@@ -7,27 +7,60 @@ import { fen, parseYuanToFen, type Fen, type ParseResult, type ParseYuanOptions 
  * with their own line number.
  */
 
-// Digits only, at most 13 before the point: whole * 100 + cents stays a safe integer.
-const simpleAmountPattern = /^(-?)(\d{1,13})(?:\.(\d{1,5}))?$/;
+const DIGIT_ZERO = 48;
+const DIGIT_NINE = 57;
+const MINUS = 45;
+const POINT = 46;
+/** At most 13 digits before the point: whole * 100 + cents stays a safe integer. */
+const WHOLE_DIGITS_MAX = 13;
 
 /**
- * parseYuanToFen with a fast path for the plain shapes bills use ("12.34", "-0.01", "0.18000").
- * The fast path is exact integer arithmetic on the digit strings (no float ever holds a fraction);
- * anything else, and every error message, comes from the shared decimal.js parser.
- * amount.test.ts checks the two agree on generated input.
+ * Integer fen of a plain amount, "-?digits(.digits)?" with at most 13 whole digits and at most
+ * min(decimalsMax, 5) decimals, every decimal past the fen a zero; null for any other text.
+ * Pure integer arithmetic on the digits (each value stays an integer below 2^53; no fraction is
+ * ever held in a float), one pass over the characters, no allocation.
+ */
+export function plainAmountFen(text: string, decimalsMax: number): number | null {
+  const length = text.length;
+  let index = 0;
+  const negative = length > 0 && text.charCodeAt(0) === MINUS;
+  if (negative) index = 1;
+  const wholeStart = index;
+  let whole = 0;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    if (code < DIGIT_ZERO || code > DIGIT_NINE) break;
+    whole = whole * 10 + (code - DIGIT_ZERO);
+    index += 1;
+  }
+  const wholeDigits = index - wholeStart;
+  if (wholeDigits === 0 || wholeDigits > WHOLE_DIGITS_MAX) return null;
+  let cents = 0;
+  if (index < length) {
+    if (text.charCodeAt(index) !== POINT) return null;
+    index += 1;
+    const decimals = length - index;
+    if (decimals < 1 || decimals > 5 || decimals > decimalsMax) return null;
+    for (let position = 0; position < decimals; position += 1) {
+      const digit = text.charCodeAt(index + position) - DIGIT_ZERO;
+      if (digit < 0 || digit > 9) return null;
+      if (position < 2) cents = cents * 10 + digit;
+      else if (digit !== 0) return null; // a fraction of a fen: the shared parser reports it
+    }
+    if (decimals === 1) cents *= 10;
+  }
+  const magnitude = whole * 100 + cents;
+  return negative && magnitude !== 0 ? -magnitude : magnitude;
+}
+
+/**
+ * parseYuanToFen with a fast path for the plain shapes bills use ("12.34", "-0.01", "0.18000"):
+ * plainAmountFen. Anything else, and every error message, comes from the shared decimal.js
+ * parser; values.test.ts checks the two agree on generated input.
  */
 export function parseAmountFen(text: string, options: ParseYuanOptions = {}): ParseResult<Fen> {
-  const match = simpleAmountPattern.exec(text);
-  if (match !== null) {
-    const fraction = match[3] ?? '';
-    const decimalsMax = options.decimalsMax ?? 2;
-    const beyondCents = fraction.slice(2);
-    if (fraction.length <= decimalsMax && (beyondCents === '' || /^0+$/.test(beyondCents))) {
-      const cents = Number(fraction.slice(0, 2).padEnd(2, '0'));
-      const magnitude = Number(match[2]) * 100 + cents;
-      return { ok: true, value: fen(match[1] === '-' && magnitude !== 0 ? -magnitude : magnitude) };
-    }
-  }
+  const plain = plainAmountFen(text, options.decimalsMax ?? 2);
+  if (plain !== null) return { ok: true, value: fen(plain) };
   return parseYuanToFen(text, options);
 }
 
@@ -71,8 +104,43 @@ export function beijingTimeFromParts(
 // Full-width colons occur in copies of the old WeChat doc sample; tolerate them.
 const naiveTimePattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2})[:：](\d{2})[:：](\d{2})$/;
 
+function isDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= DIGIT_ZERO && code <= DIGIT_NINE;
+}
+
+function twoDigitsAt(text: string, index: number): number {
+  return (text.charCodeAt(index) - DIGIT_ZERO) * 10 + (text.charCodeAt(index + 1) - DIGIT_ZERO);
+}
+
+/** Calendar dates already checked, by their "yyyy-MM-dd" text: a bill has a few distinct dates and a million rows. */
+const validDateTexts = new Map<string, boolean>();
+const validDateTextCountMax = 4096;
+
+/**
+ * The common "yyyy-MM-dd HH:mm:ss" (ASCII colons, year from 1000) by character checks, with the
+ * result text cut from the input; the same text beijingTimeFromParts would build. Null: not this shape.
+ */
+function plainNaiveBeijingTime(text: string): BeijingTime | null {
+  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32) return null;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(0) === DIGIT_ZERO) return null;
+  for (const index of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigitAt(text, index)) return null;
+  if (twoDigitsAt(text, 11) > 23 || twoDigitsAt(text, 14) > 59 || twoDigitsAt(text, 17) > 59) return null;
+  const businessDate = text.slice(0, 10);
+  let valid = validDateTexts.get(businessDate);
+  if (valid === undefined) {
+    valid = isValidDate(Number(text.slice(0, 4)), twoDigitsAt(text, 5), twoDigitsAt(text, 8));
+    if (validDateTexts.size >= validDateTextCountMax) validDateTexts.clear();
+    validDateTexts.set(businessDate, valid);
+  }
+  if (!valid) return null;
+  return { businessDate, occurredAt: `${businessDate}T${text.slice(11)}+08:00` };
+}
+
 /** "yyyy-MM-dd HH:mm:ss" naive Beijing time (WeChat, Alipay) to RFC 3339 +08:00. */
 export function parseNaiveBeijingTime(text: string): BeijingTime | null {
+  const plain = plainNaiveBeijingTime(text);
+  if (plain !== null) return plain;
   const match = naiveTimePattern.exec(text);
   if (match === null) return null;
   return beijingTimeFromParts(+match[1], +match[2], +match[3], +match[4], +match[5], +match[6]);

@@ -140,7 +140,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
     let lastDate: string | null = null;
     let rowsSinceProgress = 0;
     for await (const batch of reader.rowBatches()) {
-      if (batch.partIndex === 0 && batch.lines.length > 0) await rawLines.add(batch.lines, batch.firstLineNumber);
+      if (batch.partIndex === 0 && batch.lines.length > 0) rawLines.add(batch.lines, batch.firstLineNumber);
       for (const row of batch.rows) {
         if (firstDate === null || row.businessDate < firstDate) firstDate = row.businessDate;
         if (lastDate === null || row.businessDate > lastDate) lastDate = row.businessDate;
@@ -153,7 +153,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
         options.onProgress?.(path, rowCount);
       }
     }
-    await rawLines.finish();
+    rawLines.finish();
     const summary = reader.finish();
     sqlite
       .prepare(`UPDATE import_files SET row_count = ?, inserted_count = ?, overlapping_count = ?, totals_checked = ?, first_business_date = ?, last_business_date = ? WHERE id = ?`)

@@ -1,5 +1,5 @@
-import { promisify } from 'node:util';
-import { deflateRaw, inflateRawSync } from 'node:zlib';
+import { endianness } from 'node:os';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SqliteDatabase } from '../../../db/open';
 
 /*
@@ -12,18 +12,19 @@ import type { SqliteDatabase } from '../../../db/open';
 
 /** Characters of text per block: a lookup inflates one block (about 280 WeChat lines). */
 const BLOCK_CHARACTER_COUNT = 64 * 1024;
-/** Blocks being deflated on the thread pool at once; bounds the memory held by pending blocks. */
-const PENDING_BLOCK_COUNT_MAX = 4;
 /** Deflate level 1: about 7x smaller on bills at a fraction of the CPU of the default level. */
 const DEFLATE_LEVEL = 1;
 
-const deflateRawAsync = promisify(deflateRaw);
+const littleEndian = endianness() === 'LE';
 
 export function encodeLineBlock(lines: readonly string[]): Buffer {
-  const header = Buffer.allocUnsafe(4 * (lines.length + 1));
-  header.writeUInt32LE(lines.length, 0);
-  for (let index = 0; index < lines.length; index += 1) header.writeUInt32LE(lines[index].length, 4 * (index + 1));
-  return Buffer.concat([header, Buffer.from(lines.join(''), 'utf8')]);
+  const header = new Uint32Array(lines.length + 1);
+  header[0] = lines.length;
+  for (let index = 0; index < lines.length; index += 1) header[index + 1] = lines[index].length;
+  const headerBytes = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  // The stored format is little-endian; a typed array is in the machine's order.
+  if (!littleEndian) headerBytes.swap32();
+  return Buffer.concat([headerBytes, Buffer.from(lines.join(''), 'utf8')]);
 }
 
 export function decodeLineBlock(payload: Buffer): string[] {
@@ -42,15 +43,14 @@ export function decodeLineBlock(payload: Buffer): string[] {
 
 /**
  * Collects a file's lines in order and writes them as deflated blocks inside the caller's
- * transaction. Deflate runs on the thread pool (the other core) while parsing goes on; at most
- * PENDING_BLOCK_COUNT_MAX blocks wait, so memory stays bounded whatever the file size.
+ * transaction, one block at a time, so memory stays bounded whatever the file size.
+ * (Deflate runs here, synchronously: zlib's async API costs more main-thread time per 64 KiB
+ * block in stream set-up than level-1 deflate itself.)
  */
 export class RawLineBlockWriter {
   private lines: string[] = [];
   private characterCount = 0;
   private firstLineNumber = 1;
-  private nextLineNumber = 1;
-  private readonly pending: { firstLineNumber: number; lineCount: number; data: Promise<Buffer> }[] = [];
   private readonly insertBlock;
 
   constructor(
@@ -60,39 +60,32 @@ export class RawLineBlockWriter {
     this.insertBlock = sqlite.prepare(`INSERT INTO channel_file_blocks (file_id, first_line_number, line_count, data) VALUES (?, ?, ?, ?)`);
   }
 
-  /** Lines must arrive consecutively from line 1; returns once the pending blocks are within bounds. */
-  async add(lines: readonly string[], firstLineNumber: number): Promise<void> {
-    if (firstLineNumber !== this.nextLineNumber) throw new Error(`raw lines out of order: expected line ${this.nextLineNumber}, got ${firstLineNumber}`);
-    for (const line of lines) {
+  /** Lines must arrive consecutively from line 1. */
+  add(lines: readonly string[], firstLineNumber: number): void {
+    if (firstLineNumber !== this.firstLineNumber + this.lines.length) {
+      throw new Error(`raw lines out of order: expected line ${this.firstLineNumber + this.lines.length}, got ${firstLineNumber}`);
+    }
+    for (let index = 0; index < lines.length; index += 1) {
+      const line = lines[index];
       this.lines.push(line);
       this.characterCount += line.length;
-      if (this.characterCount >= BLOCK_CHARACTER_COUNT) this.seal();
+      if (this.characterCount >= BLOCK_CHARACTER_COUNT) this.writeBlock();
     }
-    this.nextLineNumber += lines.length;
-    while (this.pending.length > PENDING_BLOCK_COUNT_MAX) await this.writeOldest();
   }
 
-  /** Seals the last block and writes every pending one; returns the number of lines stored. */
-  async finish(): Promise<number> {
-    this.seal();
-    while (this.pending.length > 0) await this.writeOldest();
-    return this.nextLineNumber - 1;
+  /** Writes the last block; returns the number of lines stored. */
+  finish(): number {
+    this.writeBlock();
+    return this.firstLineNumber - 1;
   }
 
-  private seal(): void {
+  private writeBlock(): void {
     if (this.lines.length === 0) return;
     const lineCount = this.lines.length;
-    this.pending.push({ firstLineNumber: this.firstLineNumber, lineCount, data: deflateRawAsync(encodeLineBlock(this.lines), { level: DEFLATE_LEVEL }) });
+    this.insertBlock.run(this.fileId, this.firstLineNumber, lineCount, deflateRawSync(encodeLineBlock(this.lines), { level: DEFLATE_LEVEL }));
     this.firstLineNumber += lineCount;
     this.lines = [];
     this.characterCount = 0;
-  }
-
-  private async writeOldest(): Promise<void> {
-    const block = this.pending[0];
-    const data = await block.data;
-    this.pending.shift();
-    this.insertBlock.run(this.fileId, block.firstLineNumber, block.lineCount, data);
   }
 }
 
