@@ -73,15 +73,13 @@ function approvedWithdrawal(memberId: string, withdrawalNo: string, method: 'ban
 }
 
 /**
- * Two distributors' commissions settled, their payouts switched to bank (runSettlement pays by
- * WeChat only for now; the method is what routes a payout to the file export), and two
+ * Two distributors' commissions settled by bank transfer (the run's payout route), and two
  * withdrawals (bank, Alipay) approved; everything exported through the file channel.
  */
 async function exportedPayouts(): Promise<{ m1: string; m2: string; bankWithdrawal: string; alipayWithdrawal: string; settlementNo: string }> {
   putCommission(harness.workspace, { distributorId: 'm_1', basis: '100.00', rate: '0.1', amount: '10.00' });
   putCommission(harness.workspace, { distributorId: 'm_2', basis: '200.00', rate: '0.05', amount: '10.00' });
-  const { settlementNo, payouts } = runSettlement(harness.workspace, finance);
-  harness.workspace.sqlite.prepare(`UPDATE payouts SET method = 'bank' WHERE settlement_no = ?`).run(settlementNo);
+  const { settlementNo, payouts } = runSettlement(harness.workspace, finance, { payoutRoute: 'bank' });
   const bankWithdrawal = approvedWithdrawal('m_3', 'WD0001', 'bank', '50.00');
   const alipayWithdrawal = approvedWithdrawal('m_4', 'WD0002', 'alipay', '30.00');
   const submitted = await submitPayouts(harness.workspace, 'fin', harness.channels());

@@ -15,18 +15,78 @@ import { LedgerdeskError } from '../errors';
 import { postEntry } from '../ledger/post';
 import { commissionPayoutEntry } from '../ledger/rules/commissions';
 import { fen, formatFenAsYuan, sumFen, type Fen } from '../money';
-import { commissionOutBillNo, insertPayout, listPayouts, type PayoutRecord } from '../payouts/payout-store';
+import { WECHAT_CHANNEL_NAME_BY_API } from '../payouts/merchant-config';
+import { commissionOutBillNo, insertPayout, listPayouts, type PayoutMethod, type PayoutRecord } from '../payouts/payout-store';
 import { TRANSFER_AMOUNT_MIN_FEN } from '../payouts/wechat/transfer-rules';
-import { readSetting } from '../workspace/secrets';
+import { readSetting, writeSetting } from '../workspace/secrets';
 import type { Workspace } from '../workspace/workspace';
 import { checkCommissionAmount } from './basis';
 import { readCycleConfig, settlementCycle, type SettlementCycle } from './cycle';
 
 export const PAYOUT_MINIMUM_SETTING = 'payouts.minimum_fen';
+/** Per-distributor payout routes that override the run's: { distributorId: PayoutRoute }. */
+export const DISTRIBUTOR_PAYOUT_ROUTES_SETTING = 'payouts.distributor_routes';
+
+/**
+ * How a settlement pays: 'wechat' through the API the merchant settings name, or explicitly
+ * through WeChat transfer-bills (one transfer each, user confirmation) or the legacy batches
+ * (at most 1000 details per batch); 'bank' / 'alipay' through the Excel export for a manual
+ * transfer, settled later by importing the results.
+ */
+export const PAYOUT_ROUTES = ['wechat', 'wechat-transfer-bills', 'wechat-batches', 'bank', 'alipay'] as const;
+export type PayoutRoute = (typeof PAYOUT_ROUTES)[number];
+
+export function isPayoutRoute(value: unknown): value is PayoutRoute {
+  return typeof value === 'string' && (PAYOUT_ROUTES as readonly string[]).includes(value);
+}
+
+/** The payout columns a route fixes at creation: the method (which clearing account) and the channel. */
+export function payoutColumnsOfRoute(route: PayoutRoute): { method: PayoutMethod; channel: string | null } {
+  switch (route) {
+    case 'wechat':
+      return { method: 'wechat', channel: null };
+    case 'wechat-transfer-bills':
+      return { method: 'wechat', channel: WECHAT_CHANNEL_NAME_BY_API['transfer-bills'] };
+    case 'wechat-batches':
+      return { method: 'wechat', channel: WECHAT_CHANNEL_NAME_BY_API.batches };
+    case 'bank':
+    case 'alipay':
+      return { method: route, channel: null };
+  }
+}
 
 export interface SettlementOptions {
   /** YYYY-MM-DD, the last day of the cycle; default the latest complete cycle. */
   cycleEnd?: string;
+  /** How this run pays (default 'wechat'); a distributor's own route (setDistributorPayoutRoute) wins. */
+  payoutRoute?: PayoutRoute;
+}
+
+/** The per-distributor overrides; unreadable entries are ignored (the run's route applies). */
+export function readDistributorPayoutRoutes(sqlite: Workspace['sqlite']): Map<string, PayoutRoute> {
+  const stored = readSetting<Record<string, unknown>>(sqlite, DISTRIBUTOR_PAYOUT_ROUTES_SETTING, {});
+  const routes = new Map<string, PayoutRoute>();
+  if (typeof stored === 'object' && stored !== null) {
+    for (const [distributorId, route] of Object.entries(stored)) if (isPayoutRoute(route)) routes.set(distributorId, route);
+  }
+  return routes;
+}
+
+/** Pays this distributor always through `route` (null: back to each run's route). Audited. */
+export function setDistributorPayoutRoute(workspace: Workspace, actor: Actor, distributorId: string, route: PayoutRoute | null): void {
+  requirePermission(actor, 'settlement.run');
+  if (!distributorId.trim()) throw new LedgerdeskError('invalid_input', 'a distributor id is required');
+  if (route !== null && !isPayoutRoute(route)) throw new LedgerdeskError('invalid_input', `payout route must be one of ${PAYOUT_ROUTES.join(', ')}`);
+  const sqlite = workspace.sqlite;
+  const now = workspace.clock.now();
+  sqlite.transaction(() => {
+    const routes = Object.fromEntries(readDistributorPayoutRoutes(sqlite));
+    const previous = routes[distributorId] ?? null;
+    if (route === null) delete routes[distributorId];
+    else routes[distributorId] = route;
+    writeSetting(sqlite, DISTRIBUTOR_PAYOUT_ROUTES_SETTING, routes, actor.userName, now);
+    appendAudit(sqlite, { userName: actor.userName, action: 'payouts.distributor_route', objectType: 'member', objectId: distributorId, detail: { previous, route } }, now);
+  })();
 }
 
 export interface DistributorTotal {
@@ -109,6 +169,9 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
   const cycle = cycleResult.value;
   const cutoffMs = new Date(cycle.cutoffAt).getTime();
   const minimumFen = payoutMinimumFen(sqlite);
+  const runRoute = options.payoutRoute ?? 'wechat';
+  if (!isPayoutRoute(runRoute)) throw new LedgerdeskError('invalid_input', `payout route must be one of ${PAYOUT_ROUTES.join(', ')}`);
+  const distributorRoutes = readDistributorPayoutRoutes(sqlite);
   const memberOf = sqlite.prepare(`SELECT body_json FROM mall_documents WHERE resource = 'members' AND id = ?`);
   const insertLink = sqlite.prepare(`INSERT INTO payout_commissions (payout_id, commission_id, amount_fen) VALUES (?, ?, ?)`);
 
@@ -139,6 +202,7 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
     const context = workspace.postingContext(actor.userName);
     const remark = remarkFor(cycle);
     let totalFen = fen(0);
+    const routeCounts: Partial<Record<PayoutRoute, number>> = {};
     for (const distributorId of [...byDistributor.keys()].sort()) {
       const commissions = byDistributor.get(distributorId)!;
       const amountFen = sumFen(commissions.map((commission) => commission.amountFen));
@@ -161,6 +225,9 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
       }
       const member = memberOf.get(distributorId) as { body_json: string } | undefined;
       const payee = member ? (JSON.parse(member.body_json) as { wechat_openid?: string | null; real_name?: string | null }) : {};
+      const route = distributorRoutes.get(distributorId) ?? runRoute;
+      const { method, channel } = payoutColumnsOfRoute(route);
+      routeCounts[route] = (routeCounts[route] ?? 0) + 1;
       const payoutId = insertPayout(
         sqlite,
         {
@@ -171,8 +238,10 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
           withdrawalId: null,
           amountFen,
           commissionCount: commissions.length,
-          method: 'wechat',
-          payeeOpenid: payee.wechat_openid ?? null,
+          method,
+          channel,
+          // The export sheet's account column: an openid means nothing to a bank clerk.
+          payeeOpenid: method === 'wechat' ? (payee.wechat_openid ?? null) : null,
           payeeRealName: payee.real_name ?? null,
           remark,
           payoutEntryId: null,
@@ -204,6 +273,8 @@ export function runSettlement(workspace: Workspace, actor: Actor, options: Settl
           minimum: formatFenAsYuan(minimumFen),
           carriedOver: carriedOver.length,
           held: held.map((one) => one.commissionId),
+          route: runRoute,
+          payoutsByRoute: routeCounts,
         },
       },
       now,

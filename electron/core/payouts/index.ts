@@ -15,4 +15,5 @@ export * from './workspace-batch-index';
 export * from './merchant-config';
 export * from './mall-writeback';
 export * from './payout-runner';
+export * from './unconfirmed';
 export * from './import-results';

@@ -146,10 +146,21 @@ export interface PayoutChannelOptions {
 }
 
 export interface ConfiguredPayoutChannels {
-  /** null until `payout config` has run. */
+  /** null until `payout config` has run: the API the merchant settings name (the default route). */
   wechat: PayoutChannel | null;
   file: FileExportChannel;
+  /**
+   * Both WeChat APIs over the same merchant credentials, for payouts whose settlement chose one
+   * explicitly (payouts.channel). Absent in hand-built channel sets: then only `wechat` is used.
+   */
+  wechatByApi?: Partial<Record<WechatPayoutApi, PayoutChannel>>;
 }
+
+/** The PayoutChannel name of each WeChat API (stored in payouts.channel). */
+export const WECHAT_CHANNEL_NAME_BY_API: Record<WechatPayoutApi, string> = {
+  'transfer-bills': 'wechat-transfer-bills',
+  batches: 'wechat-transfer-batches',
+};
 
 export function wechatApiConfig(workspace: Workspace, settings: WechatPayoutSettings, options: PayoutChannelOptions = {}): WechatPayApiConfig {
   const privateKeyPem = readSecret(workspace.sqlite, workspace.secrets, MERCHANT_PRIVATE_KEY_SECRET);
@@ -169,32 +180,37 @@ export function createConfiguredPayoutChannels(workspace: Workspace, options: Pa
   const now = () => workspace.clock.now();
   const settings = readWechatPayoutSettings(workspace);
   let wechat: PayoutChannel | null = null;
+  let wechatByApi: Partial<Record<WechatPayoutApi, PayoutChannel>> | undefined;
   if (settings) {
     const config = wechatApiConfig(workspace, settings, options);
-    wechat =
-      settings.api === 'batches'
-        ? createBatchesChannel({
-            client: createBatchesClient(config),
-            appid: settings.appid,
-            batchName: '分销佣金结算',
-            batchRemark: '分销佣金',
-            transferSceneId: settings.transferSceneId,
-            index: createWorkspaceBatchIndex(workspace.sqlite),
-            now,
-          })
-        : createTransferBillsChannel({
-            client: createTransferBillsClient(config),
-            appid: settings.appid,
-            transferSceneId: settings.transferSceneId,
-            sceneReportInfos: settings.sceneReportInfos,
-            concurrency: options.concurrency ?? 8,
-            now,
-          });
+    const byApi: Record<WechatPayoutApi, PayoutChannel> = {
+      batches: createBatchesChannel({
+        client: createBatchesClient(config),
+        appid: settings.appid,
+        batchName: '分销佣金结算',
+        batchRemark: '分销佣金',
+        transferSceneId: settings.transferSceneId,
+        index: createWorkspaceBatchIndex(workspace.sqlite),
+        now,
+      }),
+      'transfer-bills': createTransferBillsChannel({
+        client: createTransferBillsClient(config),
+        appid: settings.appid,
+        transferSceneId: settings.transferSceneId,
+        sceneReportInfos: settings.sceneReportInfos,
+        // 8 in flight: the RSA signatures run on the thread pool, so a few requests sign while others
+        // travel; more only queue on 2 cores.
+        concurrency: options.concurrency ?? 8,
+        now,
+      }),
+    };
+    wechat = byApi[settings.api];
+    wechatByApi = byApi;
   }
   const file = createFileExportChannel({
     directory: options.exportDirectory ?? join(dirname(workspace.path), 'payout-exports'),
     now,
     payeeOf: (request) => ({ payeeName: request.payeeRealName ?? '', account: request.payeeOpenid ?? '' }),
   });
-  return { wechat, file };
+  return wechatByApi ? { wechat, file, wechatByApi } : { wechat, file };
 }

@@ -26,6 +26,8 @@ import type { ConfiguredPayoutChannels } from './merchant-config';
 import { enqueueMallWrite } from './mall-writeback';
 import { isFinalPayoutState, type PayoutChannel, type PayoutRequest, type PayoutStatus } from './payout-channel';
 import { listPayouts, type PayoutRecord } from './payout-store';
+// Circular on purpose (unconfirmed.ts books through applyPayoutStatuses): both are only called at run time.
+import { cancelUnconfirmedPayouts } from './unconfirmed';
 
 interface RunnerStatements {
   withdrawalNo: SqliteStatement;
@@ -70,10 +72,17 @@ function requestOf(payout: PayoutRecord): PayoutRequest {
   return { outBillNo: payout.outBillNo, payeeOpenid: payout.payeeOpenid, payeeRealName: payout.payeeRealName, amountFen: payout.amountFen, remark: payout.remark };
 }
 
-function channelFor(channels: ConfiguredPayoutChannels, payout: PayoutRecord): PayoutChannel {
+/**
+ * The channel of a payout: bank / Alipay payouts go through the file export; WeChat payouts through
+ * the API their settlement chose (payouts.channel, set at creation) or else the configured one.
+ */
+export function channelFor(channels: ConfiguredPayoutChannels, payout: Pick<PayoutRecord, 'method' | 'channel' | 'outBillNo'>): PayoutChannel {
   if (payout.method !== 'wechat') return channels.file;
   if (!channels.wechat) throw new LedgerdeskError('invalid_input', 'WeChat Pay payouts are not configured: run `ledgerdesk payout config` first');
-  return channels.wechat;
+  if (!payout.channel || payout.channel === channels.wechat.name) return channels.wechat;
+  const named = Object.values(channels.wechatByApi ?? {}).find((channel) => channel?.name === payout.channel);
+  if (!named) throw new LedgerdeskError('invalid_input', `payout ${payout.outBillNo} goes through ${payout.channel}, which is not available with these merchant settings`);
+  return named;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -138,12 +147,15 @@ async function reconcileThroughQuery(workspace: Workspace, userName: string, cha
 /**
  * Queries the channel for every payout in flight (and every attempted one without a known
  * outcome) and books the outcomes. File-export payouts are settled by importing results instead.
+ * When the merchant set a cancel policy for unconfirmed transfers, those overdue are cancelled
+ * (and booked) afterwards.
  */
 export async function pollPayouts(workspace: Workspace, userName: string, channels: ConfiguredPayoutChannels): Promise<PayoutRunResult> {
   const inFlight = listPayouts(workspace.sqlite, { openOnly: true }).filter(
     (payout) => payout.method === 'wechat' && (payout.state !== 'created' || payout.attemptCount > 0),
   );
   if (inFlight.length > 0) await reconcileThroughQuery(workspace, userName, channels, inFlight);
+  await cancelUnconfirmedPayouts(workspace, userName, channels);
   return { payouts: listPayouts(workspace.sqlite, { outBillNos: inFlight.map((payout) => payout.outBillNo) }) };
 }
 

@@ -3,7 +3,7 @@
  * (approved withdrawal), written in state 'created' before any channel sees it.
  */
 import { createHash } from 'node:crypto';
-import type { SqliteDatabase } from '../../../db/open';
+import type { SqliteDatabase, SqliteStatement } from '../../../db/open';
 import { fen, type Fen } from '../money';
 import type { PayoutState } from './payout-channel';
 
@@ -32,6 +32,8 @@ export interface PayoutRecord {
   paidEntryId: number | null;
   returnEntryId: number | null;
   createdAt: string;
+  /** When it was first handed to a channel (the start of WeChat's 24 h confirmation window). */
+  firstSubmittedAt: string | null;
   updatedAt: string;
   finishedAt: string | null;
 }
@@ -49,13 +51,15 @@ export interface NewPayout {
   payeeRealName: string | null;
   remark: string;
   payoutEntryId: number | null;
+  /** The PayoutChannel chosen up front (a settlement run's explicit WeChat API); null: decided at submit. */
+  channel?: string | null;
 }
 
 const columns = `id, out_bill_no AS outBillNo, kind, settlement_no AS settlementNo, party_id AS partyId, withdrawal_id AS withdrawalId,
   amount_fen AS amountFen, commission_count AS commissionCount, method, payee_openid AS payeeOpenid, payee_real_name AS payeeRealName,
   remark, channel, state, channel_ref AS channelRef, failure_reason AS failureReason, attempt_count AS attemptCount,
   payout_entry_id AS payoutEntryId, paid_entry_id AS paidEntryId, return_entry_id AS returnEntryId, created_at AS createdAt,
-  updated_at AS updatedAt, finished_at AS finishedAt`;
+  first_submitted_at AS firstSubmittedAt, updated_at AS updatedAt, finished_at AS finishedAt`;
 
 const outNumberPattern = /^[0-9A-Za-z]+$/;
 
@@ -85,15 +89,25 @@ export function withdrawalSettlementNo(withdrawalNo: string): string {
   return outNumberPattern.test(withdrawalNo) && withdrawalNo.length <= 27 ? `W${withdrawalNo}` : `WH${shortHash(withdrawalNo, 24)}`;
 }
 
+// A settlement inserts thousands of payouts in one transaction: prepare once per database.
+const insertStatements = new WeakMap<SqliteDatabase, SqliteStatement>();
+
+function insertStatementFor(sqlite: SqliteDatabase): SqliteStatement {
+  let statement = insertStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare(
+      `INSERT INTO payouts (out_bill_no, kind, settlement_no, party_id, withdrawal_id, amount_fen, commission_count, method, payee_openid,
+         payee_real_name, remark, channel, state, attempt_count, payout_entry_id, created_at, created_by, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', 0, ?, ?, ?, ?)`,
+    );
+    insertStatements.set(sqlite, statement);
+  }
+  return statement;
+}
+
 export function insertPayout(sqlite: SqliteDatabase, payout: NewPayout, userName: string, now: Date): number {
   const at = now.toISOString();
-  const result = sqlite
-    .prepare(
-      `INSERT INTO payouts (out_bill_no, kind, settlement_no, party_id, withdrawal_id, amount_fen, commission_count, method, payee_openid,
-         payee_real_name, remark, state, attempt_count, payout_entry_id, created_at, created_by, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', 0, ?, ?, ?, ?)`,
-    )
-    .run(
+  const result = insertStatementFor(sqlite).run(
       payout.outBillNo,
       payout.kind,
       payout.settlementNo,
@@ -105,6 +119,7 @@ export function insertPayout(sqlite: SqliteDatabase, payout: NewPayout, userName
       payout.payeeOpenid,
       payout.payeeRealName,
       payout.remark,
+      payout.channel ?? null,
       payout.payoutEntryId,
       at,
       userName,

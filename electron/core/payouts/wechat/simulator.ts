@@ -39,6 +39,10 @@ export interface SimulatorBehaviour {
   httpFailure: { status: 500 | 429; remaining: number; afterCreate?: boolean } | null;
   /** Carry out the next N creates, then never answer (the crash-between-send-and-response case). */
   hangAfterCreateRemaining: number;
+  /** The payee confirms just before our cancel arrives: the cancel is refused and the transfer succeeds. */
+  confirmBeforeCancel: boolean;
+  /** A cancelled transfer shows CANCELING for this many queries before CANCELLED (WeChat cancels asynchronously). */
+  cancelingQueries: number;
 }
 
 export interface SimulatedTransfer {
@@ -60,6 +64,8 @@ export interface SimulatedTransfer {
   finalState: TransferBillState;
   finalFailReason: string | null;
   fingerprint: string;
+  /** Queries left before a CANCELING transfer shows CANCELLED. */
+  cancelingQueriesLeft: number;
 }
 
 export interface SimulatedDetail {
@@ -128,6 +134,8 @@ const defaultBehaviour: SimulatorBehaviour = {
   failByOutNumber: {},
   httpFailure: null,
   hangAfterCreateRemaining: 0,
+  confirmBeforeCancel: false,
+  cancelingQueries: 0,
 };
 
 interface Answer {
@@ -183,6 +191,10 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
   }
 
   function settleTransfer(transfer: SimulatedTransfer): void {
+    if (transfer.state === 'CANCELING' && transfer.cancelingQueriesLeft <= 0) {
+      transfer.state = 'CANCELLED';
+      transfer.updatedAt = now();
+    }
     if (transfer.state === 'ACCEPTED' && transfer.queryCount >= transfer.queriesBeforeOutcome) {
       transfer.state = transfer.finalState;
       transfer.failReason = transfer.finalFailReason;
@@ -254,6 +266,7 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
       finalState,
       finalFailReason: failReason,
       fingerprint,
+      cancelingQueriesLeft: 0,
     };
     settleTransfer(transfer);
     transfers.set(outBillNo, transfer);
@@ -277,6 +290,7 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
     const transfer = transfers.get(outBillNo);
     if (!transfer) return error(404, 'NOT_FOUND', '记录不存在');
     transfer.queryCount += 1;
+    if (transfer.state === 'CANCELING') transfer.cancelingQueriesLeft -= 1;
     settleTransfer(transfer);
     return { status: 200, body: transferView(transfer) };
   }
@@ -285,9 +299,15 @@ export async function startWechatPaySimulator(options: WechatPaySimulatorOptions
     const transfer = transfers.get(outBillNo);
     if (!transfer) return error(404, 'NOT_FOUND', '记录不存在');
     settleTransfer(transfer);
+    if (transfer.state === 'WAIT_USER_CONFIRM' && behaviour.confirmBeforeCancel) {
+      transfer.state = 'SUCCESS';
+      transfer.finalState = 'SUCCESS';
+      transfer.updatedAt = now();
+    }
     if (transfer.state !== 'WAIT_USER_CONFIRM' && transfer.state !== 'ACCEPTED') return error(400, 'INVALID_REQUEST', '当前单据状态不允许撤销');
-    // WeChat answers CANCELING and finishes asynchronously; the next query shows CANCELLED.
-    transfer.state = 'CANCELLED';
+    // WeChat answers CANCELING and finishes asynchronously; a later query shows CANCELLED.
+    transfer.cancelingQueriesLeft = behaviour.cancelingQueries;
+    transfer.state = behaviour.cancelingQueries > 0 ? 'CANCELING' : 'CANCELLED';
     transfer.finalState = 'CANCELLED';
     transfer.updatedAt = now();
     return {
