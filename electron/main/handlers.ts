@@ -46,9 +46,7 @@ import {
 } from '../core/payouts';
 import { closeThreshold, feeRate, writeReconcileSettings } from '../core/reconcile';
 import { discrepancySummary, monthlyOverview } from '../core/reports';
-import { verifyAuditPackage } from '../core/exports/audit-package';
-import { readFileSync } from 'node:fs';
-import { createTrialSeal, importSeal, sealInfo, type SealSummary } from '../core/exports/workspace-seal';
+import { sealInfo, type SealSummary } from '../core/exports/workspace-seal';
 import { ipcSchemas, type ParsedArgs } from './ipc-schemas';
 import { closeBlockers, closeFiguresInfo, payoutRowOf } from './result-shapes';
 import { createHash, createPublicKey } from 'node:crypto';
@@ -820,8 +818,7 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
     async verifyAuditPackage(args) {
       requireActor('ledger.read');
-      const check = await verifyAuditPackage(args.directory);
-      return { ok: check.ok, files: check.files.map((file) => ({ ...file })) };
+      return runTask('verifyPackage', { directory: args.directory });
     },
 
     sealInfo() {
@@ -829,22 +826,14 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       return sealInfoResult(sealInfo(open.workspace));
     },
 
-    sealCreateTrial(args) {
+    async sealCreateTrial(args) {
       const { open, actor } = requireActor('ledger.read');
-      // core requires settings.change
-      return sealInfoResult(createTrialSeal(open.workspace, open.workspace.info().companyName, actor, { validDays: args.validDays }));
+      return runTask('sealTrial', { ...taskBase(open, actor), companyName: open.workspace.info().companyName, validDays: args.validDays });
     },
 
-    sealImport(args) {
+    async sealImport(args) {
       const { open, actor } = requireActor('ledger.read');
-      let p12: Buffer;
-      try {
-        p12 = readFileSync(args.path);
-      } catch (error) {
-        throw new LedgerdeskError('not_found', `cannot read ${args.path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      // core checks settings.change, the password and the validity
-      return sealInfoResult(importSeal(open.workspace, p12, args.password, actor));
+      return runTask('sealImport', { ...taskBase(open, actor), p12File: args.path, password: args.password });
     },
 
     workspaceSettings() {

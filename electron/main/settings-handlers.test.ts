@@ -234,4 +234,16 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
     expect((await ok('payoutsAct', { action: 'poll' })).items).toEqual([]);
     expect(ranTasks).toEqual(['close', 'settlement', 'payouts']);
   });
+
+  it('the seal (key generation, PKCS#12) and the audit package check run through the task runner too', async () => {
+    await createAndLogin();
+    const trial = await ok('sealCreateTrial', { validDays: 30 });
+    expect(trial.seal?.subject).toContain('示例商城');
+    expectError(await handlers.dispatch('sealImport', { path: join(directory, 'missing.p12'), password: 'x' }), 'not_found');
+    expectError(await handlers.dispatch('verifyAuditPackage', { directory: join(directory, 'no-package') }), 'not_found');
+    mkdirSync(join(directory, 'empty-package'));
+    const checked = await ok('verifyAuditPackage', { directory: join(directory, 'empty-package') });
+    expect(checked.ok).toBe(false);
+    expect(ranTasks).toEqual(['sealTrial', 'sealImport', 'verifyPackage', 'verifyPackage']);
+  });
 });

@@ -1,4 +1,4 @@
-import type { BackupInfo, CloseMonthResult, ExportKind, ExportResult, ImportFileResult, MallResource, PayoutRow, ReconcileSummaryResult, SettlementRunResult, SyncRunResult, VerifyResult } from '../api';
+import type { AuditPackageVerifyResult, BackupInfo, CloseMonthResult, SealInfoResult, ExportKind, ExportResult, ImportFileResult, MallResource, PayoutRow, ReconcileSummaryResult, SettlementRunResult, SyncRunResult, VerifyResult } from '../api';
 import { authenticate, type Actor } from '../core/auth';
 import { closeFigures, closeMonth, monthStatus } from '../core/close';
 import { postCommissionClawbacks, runSettlement } from '../core/commissions';
@@ -10,6 +10,9 @@ import { importChannelFiles } from '../core/imports';
 import { gmvCrossCheck, syncFromMall, type SyncProgress } from '../core/mall/sync';
 import { runReconciliation } from '../core/reconcile';
 import { backupWorkspace, openWorkspace, restoreWorkspace, verifyWorkspace, type Workspace } from '../core/workspace';
+import { existsSync, readFileSync } from 'node:fs';
+import { verifyAuditPackage } from '../core/exports/audit-package';
+import { createTrialSeal, importSeal } from '../core/exports/workspace-seal';
 import { exportMonth } from './month-exports';
 import { closeBlockers, closeFiguresInfo, payoutRowOf } from './result-shapes';
 
@@ -36,6 +39,11 @@ export interface TaskInputs {
    * authenticated against the backup's own users: they are the restored workspace's users.
    */
   restore: { path: string; passphrase: string; now: string; backupFile: string; userName: string; password: string };
+  /** Key generation and PKCS#12 encryption (node-forge) take long enough to freeze a window. */
+  sealTrial: { path: string; passphrase: string; actor: Actor; now: string; companyName: string; validDays?: number };
+  sealImport: { path: string; passphrase: string; actor: Actor; now: string; p12File: string; password: string };
+  /** Hashes every file of the package and checks every signature. */
+  verifyPackage: { directory: string };
 }
 export interface TaskOutputs {
   verify: VerifyResult;
@@ -49,6 +57,9 @@ export interface TaskOutputs {
   payouts: { items: PayoutRow[] };
   backup: BackupInfo;
   restore: { file: string; sha256: string; checks: { name: string; ok: boolean; detail: string }[] };
+  sealTrial: SealInfoResult;
+  sealImport: SealInfoResult;
+  verifyPackage: AuditPackageVerifyResult;
 }
 export type TaskName = keyof TaskInputs;
 
@@ -161,6 +172,46 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
       report('backup', 1, 1);
       return { file: backup.file, sha256: backup.sha256, bytes: backup.bytes, auditRowCount: backup.auditHead.rowCount };
     });
+  },
+
+  sealTrial(input, report) {
+    report('seal', 0, 1);
+    const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
+    try {
+      // core requires settings.change
+      const seal = createTrialSeal(workspace, input.companyName, input.actor, { validDays: input.validDays });
+      report('seal', 1, 1);
+      return { seal: { ...seal } };
+    } finally {
+      workspace.close();
+    }
+  },
+
+  sealImport(input, report) {
+    report('seal', 0, 1);
+    let p12: Buffer;
+    try {
+      p12 = readFileSync(input.p12File);
+    } catch (error) {
+      throw new LedgerdeskError('not_found', `cannot read ${input.p12File}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
+    try {
+      // core checks settings.change, the password and the validity
+      const seal = importSeal(workspace, p12, input.password, input.actor);
+      report('seal', 1, 1);
+      return { seal: { ...seal } };
+    } finally {
+      workspace.close();
+    }
+  },
+
+  async verifyPackage(input, report) {
+    report('verify-package', 0, 1);
+    if (!existsSync(input.directory)) throw new LedgerdeskError('not_found', `no audit package folder at ${input.directory}`);
+    const check = await verifyAuditPackage(input.directory);
+    report('verify-package', 1, 1);
+    return { ok: check.ok, files: check.files.map((file) => ({ path: file.path, ok: file.ok, detail: file.detail })) };
   },
 
   async restore(input, report) {
