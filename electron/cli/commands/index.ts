@@ -23,6 +23,8 @@ import { discrepancyResolveCommand } from './discrepancy-resolve';
 import { reconcileCommand } from './reconcile';
 import { reopenCommand } from './reopen';
 import { payoutConfigCommand } from './payout-config';
+import { payoutRouteCommand } from './payout-route';
+import { payoutUnconfirmedCommand } from './payout-unconfirmed';
 import { payoutsCommand } from './payouts';
 import { payoutsImportResultsCommand } from './payouts-import-results';
 import { settleCommand } from './settle';
@@ -48,6 +50,8 @@ export const commands: CommandDefinition[] = [
   payoutsCommand,
   payoutsImportResultsCommand,
   payoutConfigCommand,
+  payoutRouteCommand,
+  payoutUnconfirmedCommand,
   withdrawalsCommand,
   withdrawalReviewCommand,
   reconcileCommand,

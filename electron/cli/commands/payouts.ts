@@ -15,6 +15,7 @@ export function payoutJson(payout: PayoutRecord) {
     amount: formatFenAsYuan(payout.amountFen),
     commission_count: payout.commissionCount,
     method: payout.method,
+    channel: payout.channel,
     state: payout.state,
     channel_ref: payout.channelRef,
     failure_reason: payout.failureReason,
