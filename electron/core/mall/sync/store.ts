@@ -20,6 +20,8 @@ export interface Checkpoint {
 
 interface Statements {
   documentVersion: SqliteStatement;
+  documentVersions: SqliteStatement;
+  refundsOfOrders: SqliteStatement;
   documentBody: SqliteStatement;
   upsertDocument: SqliteStatement;
   refundsOfOrder: SqliteStatement;
@@ -36,10 +38,16 @@ function statements(sqlite: SqliteDatabase): Statements {
   if (!prepared) {
     prepared = {
       documentVersion: sqlite.prepare(`SELECT version FROM mall_documents WHERE resource = ? AND id = ?`),
+      // A page's lookups in one statement each: the ids go in as one JSON array.
+      documentVersions: sqlite.prepare(`SELECT id, version FROM mall_documents WHERE resource = ? AND id IN (SELECT value FROM json_each(?))`),
+      refundsOfOrders: sqlite.prepare(
+        `SELECT order_id, body_json FROM mall_documents INDEXED BY mall_documents_order
+         WHERE order_id IN (SELECT value FROM json_each(?)) AND resource = 'refunds' ORDER BY order_id, id`,
+      ),
       documentBody: sqlite.prepare(`SELECT body_json FROM mall_documents WHERE resource = ? AND id = ?`),
       upsertDocument: sqlite.prepare(
         `INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at)
-         VALUES (@resource, @id, @version, @updatedAt, @documentNo, @partyId, @orderId, @businessDate, @bodyJson, @syncedAt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at,
            document_no = excluded.document_no, party_id = excluded.party_id, order_id = excluded.order_id,
            business_date = excluded.business_date, body_json = excluded.body_json, synced_at = excluded.synced_at`,
@@ -65,6 +73,28 @@ function statements(sqlite: SqliteDatabase): Statements {
 export function storedVersion(sqlite: SqliteDatabase, resource: string, id: string): number | null {
   const row = statements(sqlite).documentVersion.get(resource, id) as { version: number } | undefined;
   return row ? row.version : null;
+}
+
+/** The stored versions of many documents of one resource (absent ids are not stored). */
+export function storedVersions(sqlite: SqliteDatabase, resource: string, ids: readonly string[]): Map<string, number> {
+  const versions = new Map<string, number>();
+  if (ids.length === 0) return versions;
+  for (const row of statements(sqlite).documentVersions.all(resource, JSON.stringify(ids)) as { id: string; version: number }[]) {
+    versions.set(row.id, row.version);
+  }
+  return versions;
+}
+
+/** The stored refunds of many orders, by order id, each list in id order (orders without refunds are absent). */
+export function loadRefundsOfOrders(sqlite: SqliteDatabase, orderIds: readonly string[]): Map<string, MallRefund[]> {
+  const byOrder = new Map<string, MallRefund[]>();
+  if (orderIds.length === 0) return byOrder;
+  for (const row of statements(sqlite).refundsOfOrders.all(JSON.stringify(orderIds)) as { order_id: string; body_json: string }[]) {
+    const refunds = byOrder.get(row.order_id) ?? [];
+    refunds.push(JSON.parse(row.body_json) as MallRefund);
+    byOrder.set(row.order_id, refunds);
+  }
+  return byOrder;
 }
 
 export function loadDocumentBody<T>(sqlite: SqliteDatabase, resource: string, id: string): T | null {
@@ -105,15 +135,20 @@ export function documentColumns(resource: MallSyncedResource, record: Record<str
 }
 
 export function upsertDocument(sqlite: SqliteDatabase, resource: MallSyncedResource, record: Record<string, unknown> & { id: string; version: number; updated_at: string }, bodyJson: string, now: Date): void {
-  statements(sqlite).upsertDocument.run({
+  const columns = documentColumns(resource, record);
+  // Positional parameters: binding by name costs a lookup per parameter on every document.
+  statements(sqlite).upsertDocument.run(
     resource,
-    id: record.id,
-    version: record.version,
-    updatedAt: record.updated_at,
-    ...documentColumns(resource, record),
+    record.id,
+    record.version,
+    record.updated_at,
+    columns.documentNo,
+    columns.partyId,
+    columns.orderId,
+    columns.businessDate,
     bodyJson,
-    syncedAt: now.toISOString(),
-  });
+    now.toISOString(),
+  );
 }
 
 export function loadCheckpoint(sqlite: SqliteDatabase, resource: string): Checkpoint {

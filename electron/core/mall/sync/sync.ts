@@ -3,13 +3,13 @@ import { addDays, shanghaiDate } from '../../calendar/shanghai';
 import { openingBalanceEntry } from '../../ledger/rules';
 import { parseYuanToFen } from '../../money';
 import { readSetting, writeSetting, type Workspace } from '../../workspace';
-import type { MallDailySummary, MallMemberBalance, MallRecordResource, MallSyncedResource } from '../contract/types';
+import type { MallDailySummary, MallMemberBalance, MallRecordResource, MallRefund, MallSyncedResource } from '../contract/types';
 import { validateMallRecord } from '../contract/validate';
 import { createMallClient, MallRequestError, type MallClient, type MallClientOptions } from './client';
 import { resolveMallConnection } from './connection';
-import { bookingProblem } from './desired';
+import { bookingProblem, type DesiredContext } from './desired';
 import { postIntoOpenMonth, reconcileDocument, workspaceDesiredContext } from './reconcile';
-import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrder, recordRejected, saveCheckpoint, storedVersion, upsertDocument, type Checkpoint } from './store';
+import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrders, recordRejected, saveCheckpoint, storedVersions, upsertDocument, type Checkpoint } from './store';
 
 /**
  * Resources in the order they are pulled. Refunds come before orders: a refund of a new order
@@ -158,19 +158,30 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
   const sqlite = workspace.sqlite;
   const now = workspace.clock.now();
   const context = workspace.postingContext(state.options.actorName);
-  const desiredContext = workspaceDesiredContext(sqlite, state.booksStart);
+  const workspaceContext = workspaceDesiredContext(sqlite, state.booksStart);
+  /** An orders run loads its orders' refunds once per page (refunds do not change during it). */
+  const refundsByLoadedOrder = new Map<string, MallRefund[]>();
+  const desiredContext: DesiredContext = {
+    ...workspaceContext,
+    refundsOfOrder: (orderId) => refundsByLoadedOrder.get(orderId) ?? workspaceContext.refundsOfOrder(orderId),
+  };
   sqlite.transaction(() => {
     const affected = new Map<string, { resource: MallSyncedResource; record: SyncedRecord; knownNew: boolean }>();
+    /** Versions stored by this run: a record seen twice in it (a restarted pass) compares with its first copy. */
+    const storedByRun = new Map<string, number>();
     for (const page of pages) {
       state.result.fetched[resource] += page.records.length;
       checkpoint.highWater = later(checkpoint.highWater, page.latestUpdatedAt);
+      const pageIds = page.records.flatMap((checked) => (checked.valid ? [checked.record.id] : []));
+      const storedBefore = storedVersions(sqlite, resource, pageIds);
+      const storedOrderIds: string[] = [];
       for (const checked of page.records) {
         if (!checked.valid) {
           reject(state, resource, checked.raw, checked.reason);
           continue;
         }
         const record = checked.record;
-        const stored = storedVersion(sqlite, resource, record.id);
+        const stored = storedByRun.get(record.id) ?? storedBefore.get(record.id) ?? null;
         // (id, version) idempotency: the same version is a no-op, an older one is stale.
         if (stored !== null && stored >= record.version) continue;
         if (checked.bookingProblem !== null) {
@@ -178,18 +189,23 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
           continue;
         }
         upsertDocument(sqlite, resource, record, checked.bodyJson, now);
+        storedByRun.set(record.id, record.version);
         const key = `${resource}:${record.id}`;
-        // A record seen twice in one run (a restarted pass) stays new if its first copy was.
+        // Nothing is booked before the end of the run: a record stored first in this run is still new.
         affected.set(key, { resource, record, knownNew: stored === null || affected.get(key)?.knownNew === true });
         // Documents whose entries depend on this one are brought up to date with it.
         if (resource === 'orders') {
-          for (const refund of loadRefundsOfOrder(sqlite, record.id)) {
-            affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as SyncedRecord, knownNew: false });
-          }
+          storedOrderIds.push(record.id);
         } else if (resource === 'refunds') {
           const order = loadDocumentBody<SyncedRecord>(sqlite, 'orders', String(record.order_id));
           if (order) affected.set(`orders:${order.id}`, { resource: 'orders', record: order, knownNew: false });
         }
+      }
+      const refundsOfStoredOrders = loadRefundsOfOrders(sqlite, storedOrderIds);
+      for (const orderId of storedOrderIds) {
+        const refunds = refundsOfStoredOrders.get(orderId) ?? [];
+        refundsByLoadedOrder.set(orderId, refunds);
+        for (const refund of refunds) affected.set(`refunds:${refund.id}`, { resource: 'refunds', record: refund as unknown as SyncedRecord, knownNew: false });
       }
     }
     for (const item of affected.values()) {
