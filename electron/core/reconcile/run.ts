@@ -62,11 +62,15 @@ function feeSql(channelColumn: string, amount: string, rates: Record<'wechat' | 
   return `CASE ${channelColumn} WHEN 'wechat' THEN ${expectedFeeSql(amount, rates.wechat)} ELSE ${expectedFeeSql(amount, rates.alipay)} END`;
 }
 
+/** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
+const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
+
 /**
- * Builds the new state of every item into temp.rc_new. All set-based: one pass over the channel
- * rows (each probes the projection by merchant number, falling back to the channel's own id, and
- * the merchant-number index for an earlier row of the same number), one pass over the mall
- * documents no row matched. No sort over the whole set.
+ * Builds the new state of every item into temp.rc_new. All set-based, in two statements: one
+ * pass over the channel rows (each probes the projection by merchant number, falling back to the
+ * channel's own id, and the merchant-number index for an earlier row of the same number, and is
+ * classified in the same pass, so each mall row is read once while its page is hot), and one pass
+ * over the mall documents no row matched. No sort over the whole set.
  */
 function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): void {
   const rates = { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') };
@@ -74,7 +78,6 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
   sqlite.exec(`
     DROP TABLE IF EXISTS temp.rc_trade_files;
     DROP TABLE IF EXISTS temp.rc_covered;
-    DROP TABLE IF EXISTS temp.rc_rows;
     DROP TABLE IF EXISTS temp.rc_new;
     CREATE TEMP TABLE rc_trade_files (id INTEGER PRIMARY KEY);
     INSERT INTO rc_trade_files SELECT id FROM import_files WHERE kind IN (${kinds});
@@ -88,42 +91,18 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     )
     INSERT OR IGNORE INTO rc_covered SELECT channel, date FROM span;
 
-    CREATE TEMP TABLE rc_rows AS
-    SELECT c.id AS row_id, c.channel, c.kind, c.merchant_order_no AS order_no, c.merchant_refund_no AS refund_no,
-      c.channel_trade_no AS trade_no, c.amount_fen, c.fee_fen, c.business_date,
-      -- CAST: a typed column, so the NOT EXISTS probe below can search its index (an untyped one only scans it).
-      CAST(CASE c.kind WHEN 'payment' THEN coalesce(
-          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
-             AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
-          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
-             AND m.channel = c.channel LIMIT 1))
-        ELSE coalesce(
-          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
-             AND m.channel = c.channel LIMIT 1),
-          (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
-             AND m.channel = c.channel LIMIT 1))
-      END AS INTEGER) AS mall_rowid,
-      CASE c.kind WHEN 'payment' THEN EXISTS (
-          SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
-            AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
-        ELSE EXISTS (
-          SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = c.merchant_refund_no AND e.rowid < c.rowid
-            AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
-      END AS earlier_row
-    FROM channel_transactions c
-    WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files);
-
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
       mall_resource TEXT, mall_id TEXT, order_no TEXT, refund_no TEXT, channel_trade_no TEXT, channel_transaction_id INTEGER,
       mall_amount_fen INTEGER, channel_amount_fen INTEGER, difference_fen INTEGER NOT NULL, expected_fee_fen INTEGER,
-      channel_fee_fen INTEGER, business_date TEXT NOT NULL, fingerprint TEXT NOT NULL
+      channel_fee_fen INTEGER, business_date TEXT NOT NULL, mall_rowid INTEGER
     );`);
-  step('channel rows probed');
 
   // A row is an extra one when an earlier row has its merchant number, or when it matched only
   // through the channel id while another row carries the document's own number.
   // Refund rows carry negative amounts and fees; the comparison is on the refunded (positive) figure.
+  // OFFSET 0 keeps each level a subquery of its own (a co-routine, not flattened): flattened, every
+  // reference to extra or category would run their EXISTS probes again.
   const expectedFee = feeSql('r.channel', 'r.amount_fen', rates);
   sqlite.exec(`
     INSERT INTO rc_new
@@ -139,9 +118,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
       CASE WHEN category IS NULL THEN 0
            WHEN category = 'fee_mismatch' THEN abs(fee_fen) - abs(expected_fee)
            ELSE channel_amount - coalesce(m_amount, 0) END,
-      expected_fee, fee_fen, business_date,
-      coalesce(category, 'matched') || '|' || coalesce(m_id, '') || '|' || coalesce(m_amount, '') || '|' || channel_amount || '|' ||
-        fee_fen || '|' || expected_fee || '|' || row_id
+      expected_fee, fee_fen, business_date, m_rowid
     FROM (
       SELECT y.*,
         CASE
@@ -154,27 +131,57 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
           WHEN abs(y.fee_fen - y.expected_fee) > 1 THEN 'fee_mismatch'
         END AS category
       FROM (
-        SELECT r.row_id, r.channel, r.kind, r.order_no, r.trade_no, r.fee_fen, r.business_date,
-          CASE r.kind WHEN 'payment' THEN r.order_no ELSE r.refund_no END AS row_no,
+        SELECT r.row_id, r.channel, r.kind, r.order_no, r.trade_no, r.fee_fen, r.business_date, r.row_no,
           CASE r.kind WHEN 'payment' THEN r.amount_fen ELSE -r.amount_fen END AS channel_amount,
           ${expectedFee} AS expected_fee,
-          m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no,
+          m.rowid AS m_rowid, m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no,
           m.amount_fen AS m_amount, m.settled AS m_settled,
           CASE WHEN r.earlier_row THEN 1
-               WHEN m.rowid IS NULL OR (CASE r.kind WHEN 'payment' THEN r.order_no ELSE r.refund_no END) IS m.document_no THEN 0
+               WHEN m.rowid IS NULL OR r.row_no IS m.document_no THEN 0
                WHEN r.kind = 'payment' THEN EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = m.document_no
                  AND e.channel = r.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
                ELSE EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = m.document_no
                  AND e.channel = r.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
           END AS extra
-        FROM rc_rows r LEFT JOIN reconcile_mall_items m ON m.rowid = r.mall_rowid
+        FROM (
+          SELECT c.id AS row_id, c.channel, c.kind, c.merchant_order_no AS order_no, c.channel_trade_no AS trade_no,
+            c.amount_fen, c.fee_fen, c.business_date,
+            CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END AS row_no,
+            CASE c.kind WHEN 'payment' THEN coalesce(
+                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
+                   AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
+                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
+                   AND m.channel = c.channel LIMIT 1))
+              ELSE coalesce(
+                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
+                   AND m.channel = c.channel LIMIT 1),
+                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
+                   AND m.channel = c.channel LIMIT 1))
+            END AS mall_rowid,
+            CASE c.kind WHEN 'payment' THEN EXISTS (
+                SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
+                  AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
+              ELSE EXISTS (
+                SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = c.merchant_refund_no AND e.rowid < c.rowid
+                  AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
+            END AS earlier_row
+          FROM channel_transactions c
+          WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files)
+          LIMIT -1 OFFSET 0
+        ) r LEFT JOIN reconcile_mall_items m ON m.rowid = r.mall_rowid
+        LIMIT -1 OFFSET 0
       ) y
+      LIMIT -1 OFFSET 0
     );`);
-  step('channel rows classified');
+  step('channel rows matched');
 
   // Mall documents the channel should show but no row matched: missing, or pending inside T+1.
+  // The documents are walked on a narrow index (row ids only) against the matched set; only the
+  // unmatched ones are read from the table.
   sqlite.exec(`
-    CREATE INDEX temp.rc_rows_mall ON rc_rows (mall_rowid);
+    DROP TABLE IF EXISTS temp.rc_matched;
+    CREATE TEMP TABLE rc_matched (mall_rowid INTEGER PRIMARY KEY);
+    INSERT OR IGNORE INTO rc_matched SELECT mall_rowid FROM rc_new WHERE mall_rowid IS NOT NULL;
     INSERT INTO rc_new
     SELECT
       (CASE m.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || m.channel || '|' || m.document_no,
@@ -182,33 +189,79 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
       CASE WHEN pending THEN 'pending' ELSE 'open' END,
       CASE WHEN pending THEN NULL WHEN m.kind = 'payment' THEN 'missing_in_channel' ELSE 'refund_missing_in_channel' END,
       m.resource, m.id, m.order_no, CASE m.kind WHEN 'refund' THEN m.document_no END, m.channel_trade_no, NULL,
-      m.amount_fen, NULL, CASE WHEN pending THEN 0 ELSE -m.amount_fen END, NULL, NULL, coalesce(m.business_date, ''),
-      CASE WHEN pending THEN 'pending' ELSE 'missing' END || '|' || m.id || '|' || m.amount_fen
+      m.amount_fen, NULL, CASE WHEN pending THEN 0 ELSE -m.amount_fen END, NULL, NULL, coalesce(m.business_date, ''), NULL
     FROM (
       SELECT m.*,
         NOT (EXISTS (SELECT 1 FROM rc_covered v WHERE v.channel = m.channel AND v.date = m.business_date)
              AND EXISTS (SELECT 1 FROM rc_covered v WHERE v.channel = m.channel AND v.date = date(m.business_date, '+1 day'))) AS pending
-      FROM reconcile_mall_items m
+      FROM (
+        SELECT rowid AS unmatched_rowid FROM reconcile_mall_items INDEXED BY reconcile_mall_items_no
+        WHERE rowid NOT IN (SELECT mall_rowid FROM rc_matched)
+        LIMIT -1 OFFSET 0
+      ) u JOIN reconcile_mall_items m ON m.rowid = u.unmatched_rowid
       WHERE m.settled = 1 AND m.channel IN ('wechat', 'alipay') AND m.amount_fen > 0
-        AND NOT EXISTS (SELECT 1 FROM rc_rows r WHERE r.mall_rowid = m.rowid)
-    ) m;`);
+    ) m;
+    DROP TABLE temp.rc_matched;`);
   step('unmatched mall documents');
 }
 
+const resultColumnList = `item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no, channel_trade_no,
+  channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen, channel_fee_fen, business_date`;
+
 /**
- * Writes temp.rc_new into reconciliation_results: new items inserted, items whose fingerprint
- * changed rewritten (a discrepancy whose data changed is open again), untouched items left
- * alone, items that no longer exist removed.
+ * Fills the empty results table with rc_new with its indexes dropped, then builds them (one sort
+ * each). Returns null, with the table empty and indexed again, when two computed items share an
+ * item key: the upsert then folds them exactly as it does for a table that is not empty.
+ */
+function insertIntoEmpty(sqlite: SqliteDatabase, insertSql: string, runId: number, step: (label: string) => void): number | null {
+  const all = sqlite
+    .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'reconciliation_results' AND sql IS NOT NULL ORDER BY name`)
+    .all() as { name: string; sql: string }[];
+  // A partial index (discrepancies only) stays: it takes few rows, and building it would read the whole table.
+  const indexes = all.filter(({ sql }) => !/\bWHERE\b/i.test(sql));
+  for (const { name } of indexes) sqlite.exec(`DROP INDEX "${name}"`);
+  const written = sqlite.prepare(insertSql).run(runId, runId).changes;
+  step('inserted');
+  const recreate = () => {
+    for (const { name, sql } of indexes) {
+      if (!sqlite.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?`).get(name)) sqlite.exec(sql);
+    }
+  };
+  try {
+    recreate();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+    sqlite.exec(`DELETE FROM reconciliation_results`);
+    recreate();
+    return null;
+  }
+  step('indexed');
+  return written;
+}
+
+/**
+ * Writes temp.rc_new into reconciliation_results: new items inserted, items whose deciding
+ * columns changed rewritten (a discrepancy whose data changed is open again; an open one stays
+ * the same item), untouched items left alone, items that no longer exist removed. Into an empty
+ * table (a first run) the rows go in bare and the indexes are built after, one sort each, which
+ * is cheaper than growing five B-trees row by row.
  */
 function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: string) => void): { written: number; removed: number } {
+  // fingerprint: the decision in one word; the deciding columns themselves are what a run compares.
+  const selectNew = `SELECT ${resultColumnList}, coalesce(category, status), ?, ? FROM rc_new`;
+  const insert = `INSERT INTO reconciliation_results (${resultColumnList}, fingerprint, first_run_id, changed_run_id)`;
+  const empty = sqlite.prepare(`SELECT NOT EXISTS (SELECT 1 FROM reconciliation_results) AS empty`).get() as { empty: number };
+  if (empty.empty) {
+    const written = insertIntoEmpty(sqlite, `${insert} ${selectNew}`, runId, step);
+    if (written !== null) {
+      sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files;`);
+      return { written, removed: 0 };
+    }
+  }
+  const same = decidingColumns.map((column) => `reconciliation_results.${column} IS excluded.${column}`).join(' AND ');
   const written = sqlite
     .prepare(
-      `INSERT INTO reconciliation_results (item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no,
-         channel_trade_no, channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen,
-         channel_fee_fen, business_date, fingerprint, first_run_id, changed_run_id)
-       SELECT item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no, channel_trade_no,
-         channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen, channel_fee_fen,
-         business_date, fingerprint, ?, ? FROM rc_new WHERE true
+      `${insert} ${selectNew} WHERE true
        ON CONFLICT(item_key) DO UPDATE SET kind = excluded.kind, channel = excluded.channel, status = excluded.status,
          category = excluded.category, mall_resource = excluded.mall_resource, mall_id = excluded.mall_id,
          order_no = excluded.order_no, refund_no = excluded.refund_no, channel_trade_no = excluded.channel_trade_no,
@@ -216,7 +269,8 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
          channel_amount_fen = excluded.channel_amount_fen, difference_fen = excluded.difference_fen,
          expected_fee_fen = excluded.expected_fee_fen, channel_fee_fen = excluded.channel_fee_fen,
          business_date = excluded.business_date, fingerprint = excluded.fingerprint, changed_run_id = excluded.changed_run_id
-       WHERE reconciliation_results.fingerprint != excluded.fingerprint`,
+       WHERE NOT (${same} AND (reconciliation_results.status = excluded.status
+         OR (reconciliation_results.status = 'resolved' AND excluded.status = 'open')))`,
     )
     .run(runId, runId).changes;
   step('merged');
@@ -228,7 +282,7 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
     sqlite.exec(`CREATE INDEX temp.rc_new_key ON rc_new (item_key)`);
     removed = sqlite.prepare(`DELETE FROM reconciliation_results WHERE item_key NOT IN (SELECT item_key FROM rc_new)`).run().changes;
   }
-  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_rows; DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files;`);
+  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files;`);
   step('stale removed');
   return { written, removed };
 }
@@ -246,30 +300,40 @@ export interface PeriodFigures {
 
 /**
  * Counts and the discrepancy rate over results with business dates in [from, to] (all when
- * absent): one pass over the covering index reconciliation_results_date_channel, no sort.
+ * absent): one pass over the covering index reconciliation_results_date_channel grouped by the
+ * few (status, category, kind) combinations, folded here; no table lookups.
  */
 export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: string | null): PeriodFigures {
-  const perCategory = discrepancyCategories.map((category) => `coalesce(sum(status = 'open' AND category = '${category}'), 0) AS "${category}"`).join(', ');
-  const row = sqlite
+  const groups = sqlite
     .prepare(
-      `SELECT coalesce(sum(status = 'matched'), 0) AS matched, coalesce(sum(status = 'pending'), 0) AS pending,
-         coalesce(sum(status = 'open'), 0) AS open, coalesce(sum(status = 'resolved'), 0) AS resolved,
-         coalesce(sum(CASE WHEN status = 'open' THEN abs(difference_fen) END), 0) AS open_difference,
-         coalesce(sum(CASE WHEN kind = 'payment' THEN channel_amount_fen END), 0) AS payments, ${perCategory}
+      `SELECT status, category, kind, count(*) AS items, coalesce(sum(abs(difference_fen)), 0) AS difference,
+         coalesce(sum(channel_amount_fen), 0) AS channel_amount
        FROM reconciliation_results INDEXED BY reconciliation_results_date_channel
-       WHERE business_date >= ? AND business_date <= ?`,
+       WHERE business_date >= ? AND business_date <= ?
+       GROUP BY status, category, kind`,
     )
-    .get(from ?? '', to ?? '9999-99-99') as Record<string, number>;
-  const byCategory = Object.fromEntries(discrepancyCategories.map((category) => [category, row[category]])) as Record<DiscrepancyCategory, number>;
+    .all(from ?? '', to ?? '9999-99-99') as { status: string; category: string | null; kind: string; items: number; difference: number; channel_amount: number }[];
+  const byCategory = Object.fromEntries(discrepancyCategories.map((category) => [category, 0])) as Record<DiscrepancyCategory, number>;
+  const counts = { matched: 0, pending: 0, open: 0, resolved: 0 };
+  let openDifference = 0;
+  let payments = 0;
+  for (const group of groups) {
+    if (group.status in counts) counts[group.status as keyof typeof counts] += group.items;
+    if (group.status === 'open') {
+      openDifference += group.difference;
+      if (group.category !== null && group.category in byCategory) byCategory[group.category as DiscrepancyCategory] += group.items;
+    }
+    if (group.kind === 'payment') payments += group.channel_amount;
+  }
   return {
-    matched: row.matched,
-    pending: row.pending,
-    openDiscrepancies: row.open,
-    resolvedDiscrepancies: row.resolved,
+    matched: counts.matched,
+    pending: counts.pending,
+    openDiscrepancies: counts.open,
+    resolvedDiscrepancies: counts.resolved,
     byCategory,
-    openDifferenceFen: fen(row.open_difference),
-    channelPaymentFen: fen(row.payments),
-    discrepancyRate: ratioText(row.open_difference, row.payments),
+    openDifferenceFen: fen(openDifference),
+    channelPaymentFen: fen(payments),
+    discrepancyRate: ratioText(openDifference, payments),
   };
 }
 
@@ -285,6 +349,18 @@ export function runReconciliation(workspace: Workspace, actor: Actor, options: R
   if (options.from && options.to && options.to < options.from) throw new LedgerdeskError('invalid_input', `--from ${options.from} is after --to ${options.to}`);
   const sqlite = workspace.sqlite;
   const startedAt = workspace.clock.now().toISOString();
+  // The run's temp tables (a million rows) stay in memory; the setting cannot change inside a transaction.
+  const tempStore = sqlite.pragma('temp_store', { simple: true }) as number;
+  if (tempStore !== 2) sqlite.pragma('temp_store = MEMORY');
+  try {
+    return reconcileInTransaction(workspace, actor, options, startedAt);
+  } finally {
+    if (tempStore !== 2) sqlite.pragma(`temp_store = ${tempStore}`);
+  }
+}
+
+function reconcileInTransaction(workspace: Workspace, actor: Actor, options: ReconcileOptions, startedAt: string): ReconcileSummary {
+  const sqlite = workspace.sqlite;
   return sqlite.transaction((): ReconcileSummary => {
     const runId = Number(
       sqlite
