@@ -128,11 +128,13 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
   }
 
   // One file, one transaction: BEGIN here and COMMIT only after the file's own totals check out.
+  let rawLines: RawLineBlockWriter | null = null;
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     const fileId = Number(insertFile.run(fileName, contentSha256, reader.kind, reader.channel, reader.encoding, now.toISOString(), options.actor.userName).lastInsertRowid);
     // The file's text is kept once (its first part: a plain file, or a zip's first detail member).
-    const rawLines = new RawLineBlockWriter(sqlite, fileId);
+    const blocks = new RawLineBlockWriter(sqlite, fileId);
+    rawLines = blocks;
     const feesByDay = new Map<string, number>();
     let rowCount = 0;
     let insertedCount = 0;
@@ -140,7 +142,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
     let lastDate: string | null = null;
     let rowsSinceProgress = 0;
     for await (const batch of reader.rowBatches()) {
-      if (batch.partIndex === 0 && batch.lines.length > 0) rawLines.add(batch.lines, batch.firstLineNumber);
+      if (batch.partIndex === 0 && batch.lines.length > 0) await blocks.add(batch.lines, batch.firstLineNumber);
       for (const row of batch.rows) {
         if (firstDate === null || row.businessDate < firstDate) firstDate = row.businessDate;
         if (lastDate === null || row.businessDate > lastDate) lastDate = row.businessDate;
@@ -153,7 +155,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
         options.onProgress?.(path, rowCount);
       }
     }
-    rawLines.finish();
+    await blocks.finish();
     const summary = reader.finish();
     sqlite
       .prepare(`UPDATE import_files SET row_count = ?, inserted_count = ?, overlapping_count = ?, totals_checked = ?, first_business_date = ?, last_business_date = ? WHERE id = ?`)
@@ -174,6 +176,8 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
     if (error instanceof ChannelFileParseError) return { ...result, error: { ...error.detail, file: path } };
     if (isDiskOrIoError(error)) return { ...result, error: { file: path, line: null, reason: `could not write the workspace: ${(error as Error).message}` } };
     throw error;
+  } finally {
+    rawLines?.close();
   }
 }
 

@@ -43,7 +43,7 @@ describe('line blocks', () => {
     expect(decodeLineBlock(encodeLineBlock([]))).toEqual([]);
   });
 
-  it('finds the first and last line of every block, and nothing past the stored lines', () => {
+  it('finds the first and last line of every block, and nothing past the stored lines', async () => {
     temp = createTempWorkspace();
     const sqlite = temp.workspace.sqlite;
     const fileId = importFileRow(temp, 'a.csv');
@@ -52,9 +52,15 @@ describe('line blocks', () => {
     const lines = Array.from({ length: 3000 }, (_, index) => `${index + 1}:`.padEnd(100, index % 2 === 0 ? 'a' : '微'));
     sqlite.exec('BEGIN');
     const writer = new RawLineBlockWriter(sqlite, fileId);
-    for (let start = 0; start < lines.length; start += 777) writer.add(lines.slice(start, start + 777), start + 1);
-    expect(writer.finish()).toBe(3000);
-    new RawLineBlockWriter(sqlite, otherFileId).finish();
+    const empty = new RawLineBlockWriter(sqlite, otherFileId);
+    try {
+      for (let start = 0; start < lines.length; start += 777) await writer.add(lines.slice(start, start + 777), start + 1);
+      expect(await writer.finish()).toBe(3000);
+      expect(await empty.finish()).toBe(0);
+    } finally {
+      writer.close();
+      empty.close();
+    }
     sqlite.exec('COMMIT');
 
     const blocks = blocksOf(temp, fileId);
@@ -72,11 +78,15 @@ describe('line blocks', () => {
     expect(readRawLines(sqlite, wanted)).toEqual([lines[0], lines[2999], lines[1499], lines[1], lines[1499]]);
   });
 
-  it('refuses lines out of order (a bug in the caller, not bad input)', () => {
+  it('refuses lines out of order (a bug in the caller, not bad input)', async () => {
     temp = createTempWorkspace();
     const writer = new RawLineBlockWriter(temp.workspace.sqlite, importFileRow(temp, 'a.csv'));
-    writer.add(['one'], 1);
-    expect(() => writer.add(['three'], 3)).toThrow(/out of order/);
+    try {
+      await writer.add(['one'], 1);
+      await expect(writer.add(['three'], 3)).rejects.toThrow(/out of order/);
+    } finally {
+      writer.close();
+    }
   });
 });
 
