@@ -8,6 +8,7 @@ import { fixedClock } from '../../electron/core/calendar/shanghai';
 import { DEMO_MONTH, DEMO_NOW } from '../../electron/core/demo';
 import { unnamedControls } from './a11y';
 import { startBridge, type Bridge } from './bridge-server';
+import { chooseOption } from './forms';
 import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
 
 /**
@@ -226,11 +227,11 @@ describe.skipIf(!chromiumAvailable)('demo workspace and reconciliation grid (hea
       ['fin1', '财务审核'],
     ]) {
       await addForm.getByLabel('用户名').fill(name);
-      await addForm.getByLabel('角色').click();
-      await page.getByTitle(role).click();
+      await chooseOption(page, addForm, '角色', role);
       await addForm.getByLabel('初始密码').fill(`${name}-password-1`);
       await addForm.getByRole('button', { name: '添加用户' }).click();
       await expect.poll(() => page.getByTestId('users-table').getByText(name, { exact: true }).count()).toBe(1);
+      expect(await page.getByTestId('users-table').locator('tbody tr', { hasText: name }).textContent()).toContain(role);
     }
 
     await logInAs('ops1', 'ops1-password-1');

@@ -7,6 +7,7 @@ import { fixedClock } from '../../electron/core/calendar/shanghai';
 import { DEMO_NOW } from '../../electron/core/demo';
 import { generateMallDataset, startDemoMall, writeDemoChannelFiles, type DemoMall } from '../../electron/core/mall/demo';
 import { startBridge, type Bridge } from './bridge-server';
+import { chooseOption } from './forms';
 import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
 
 /**
@@ -155,11 +156,11 @@ describe.skipIf(!chromiumAvailable)('month-end on the demo mall (headless Chromi
       ['fin1', '财务审核'],
     ]) {
       await addForm.getByLabel('用户名').fill(name);
-      await addForm.getByLabel('角色').click();
-      await page.getByTitle(role).click();
+      await chooseOption(page, addForm, '角色', role);
       await addForm.getByLabel('初始密码').fill(`${name}-password-1`);
       await addForm.getByRole('button', { name: '添加用户' }).click();
       await expect.poll(() => page.getByTestId('users-table').getByText(name, { exact: true }).count()).toBe(1);
+      expect(await page.getByTestId('users-table').locator('tbody tr', { hasText: name }).textContent()).toContain(role);
     }
     await logInAs('ops1', 'ops1-password-1');
     await navigate('提现审核');

@@ -25,8 +25,9 @@ async function dashboardOf(handlers: HandlerSession, args: { month?: string }): 
  * Issue 8: "the dashboard appears within 1 s of login on a demo month". Setup (not timed): the
  * demo workspace (demo mall synced, channel files imported, as "open the demo" builds it), then
  * reconciled, opened and logged in through the same handler session the Electron shell and the
- * E2E bridge use. Timed: the `dashboard` handler the renderer calls right after login, asked for
- * the demo month (the default month call and the login are measured too and given in the note).
+ * E2E bridge use. Timed: what the dashboard screen calls right after login, asked for the demo
+ * month: `dashboard` (the figures) then `monthlyOverview` (the six-month profit chart beside
+ * them). The login, the default-month call and warm calls are measured too and given in the note.
  */
 async function measureDashboard(context: OperationContext): Promise<TimedRun> {
   const clock = fixedClock(DEMO_NOW);
@@ -57,7 +58,12 @@ async function measureDashboard(context: OperationContext): Promise<TimedRun> {
     // The login itself (scrypt on purpose) is part of what the user waits for: measured, not the figure.
     const login = await timed(() => handlers.dispatch('login', { userName: DEMO_ADMIN_NAME, password: DEMO_ADMIN_PASSWORD }));
     if (!login.value.ok) throw new Error('login failed');
-    const { value: dashboard, seconds, cpuSeconds } = await timed(() => dashboardOf(handlers, { month: DEMO_MONTH }));
+    const figures = await timed(() => dashboardOf(handlers, { month: DEMO_MONTH }));
+    const chart = await timed(() => handlers.dispatch('monthlyOverview', { month: DEMO_MONTH }));
+    if (!chart.value.ok) throw new Error(`monthlyOverview: ${chart.value.error.message}`);
+    const dashboard = figures.value;
+    const seconds = figures.seconds + chart.seconds;
+    const cpuSeconds = figures.cpuSeconds + chart.cpuSeconds;
     if (dashboard.month !== DEMO_MONTH || dashboard.monthLines.length === 0) throw new Error(`the dashboard of ${DEMO_MONTH} shows no movement`);
     if (dashboard.monthDebitTotalFen !== dashboard.monthCreditTotalFen) throw new Error('the demo month does not balance');
     const currentMonth = await timed(() => dashboardOf(handlers, {}));
@@ -67,7 +73,7 @@ async function measureDashboard(context: OperationContext): Promise<TimedRun> {
       cpuSeconds,
       rowCount: postingCount,
       note:
-        `dashboard(${DEMO_MONTH}) ${(seconds * 1000).toFixed(0)} ms cold, ${(warm.seconds * 1000).toFixed(0)} ms warm; ` +
+        `dashboard(${DEMO_MONTH}) ${(figures.seconds * 1000).toFixed(0)} ms cold, ${(warm.seconds * 1000).toFixed(0)} ms warm; monthlyOverview ${(chart.seconds * 1000).toFixed(0)} ms; ` +
         `dashboard(current month ${currentMonth.value.month}) ${(currentMonth.seconds * 1000).toFixed(0)} ms; login ${(login.seconds * 1000).toFixed(0)} ms; ` +
         `login + dashboard ${((login.seconds + seconds) * 1000).toFixed(0)} ms; ${demoOrderCount(context.scale)} demo orders, ${dashboard.openDiscrepancies ?? 0} open discrepancies, ${postingCount} postings`,
     };
