@@ -346,3 +346,46 @@ describe('demo mall faults', () => {
     expect(await pending).toBeInstanceOf(Error);
   });
 });
+
+describe('demo mall list pages rendered from remembered record texts', () => {
+  it('serves exactly JSON.stringify of {data, next_cursor}, also after a mutation and with a broken identity', async () => {
+    const dataset = generateMallDataset({ seed: 99, month: '2026-10', orderCount: 120 });
+    const mall = await startDemoMall({ dataset, token: 'render-token', now: () => Date.parse('2026-11-03T02:00:00Z') });
+    try {
+      const read = async (path: string) => {
+        const response = await fetch(`${mall.url}${path}`, { headers: { authorization: 'Bearer render-token' } });
+        return response.text();
+      };
+      const expectedPage = (resource: 'orders' | 'refunds', start: number, limit: number, patch?: (record: Record<string, unknown>) => Record<string, unknown>) => {
+        const sorted = [...mall.dataset[resource]].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const page = sorted.slice(start, start + limit) as unknown as Record<string, unknown>[];
+        return page.map((record) => JSON.stringify(patch ? patch(record) : record));
+      };
+      const first = await read('/v1/orders?limit=50');
+      const parsed = JSON.parse(first) as { data: unknown[]; next_cursor: string | null };
+      expect(first).toBe(JSON.stringify(parsed));
+      expect(parsed.data.map((record) => JSON.stringify(record))).toEqual(expectedPage('orders', 0, 50));
+      expect(parsed.next_cursor).not.toBeNull();
+
+      // A mutated record is served at its new version (the remembered text is dropped).
+      const target = mall.dataset.orders[3];
+      mall.mutate('orders', target.id, { status: 'closed' });
+      const all = JSON.parse(await read('/v1/orders?limit=1000')) as { data: { id: string; version: number; status: string }[] };
+      const served = all.data.find((record) => record.id === target.id)!;
+      expect(served.status).toBe('closed');
+      expect(served.version).toBe(target.version);
+      expect(all.data.map((record) => JSON.stringify(record))).toEqual(expectedPage('orders', 0, 1000));
+
+      // A broken identity is served on the copy only, and the clean text comes back when it is lifted.
+      const broken = mall.dataset.orders[5];
+      mall.setFaults({ breakIdentity: { resource: 'orders', id: broken.id } });
+      const withBroken = JSON.parse(await read('/v1/orders?limit=1000')) as { data: { id: string; paid_amount: string }[] };
+      expect(withBroken.data.find((record) => record.id === broken.id)!.paid_amount).not.toBe(broken.paid_amount);
+      mall.setFaults({});
+      const healed = JSON.parse(await read('/v1/orders?limit=1000')) as { data: { id: string; paid_amount: string }[] };
+      expect(healed.data.find((record) => record.id === broken.id)!.paid_amount).toBe(broken.paid_amount);
+    } finally {
+      await mall.close();
+    }
+  });
+});
