@@ -1,0 +1,83 @@
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/calendar/shanghai';
+import { LedgerdeskError } from '../core/errors';
+import { createWorkspace } from '../core/workspace';
+import type { TaskRunner } from './tasks';
+import { createWorkerTaskRunner } from './worker-task-runner';
+
+/**
+ * The long operations in a real worker thread, as the Electron shell runs them: task-worker.ts is
+ * bundled the way electron-vite bundles it (CommonJS, node_modules external), then the close,
+ * backup and verify tasks run in it. Results and errors must cross the thread boundary as plain
+ * data (structured clone), with progress on the way.
+ */
+const NOW = '2026-11-02T02:00:00.000Z';
+const PASSPHRASE = 'worker passphrase 2026';
+const actor = { userName: 'admin', role: 'admin' as const };
+
+describe('worker task runner (real worker_threads)', () => {
+  let bundleDirectory: string;
+  let directory: string;
+  let workspacePath: string;
+  let runner: TaskRunner;
+
+  beforeAll(async () => {
+    // Inside the project, so the bundle finds node_modules (the native SQLite module) like out/main does.
+    mkdirSync(resolve('out'), { recursive: true });
+    bundleDirectory = mkdtempSync(join(resolve('out'), 'test-task-worker-'));
+    const workerFile = join(bundleDirectory, 'task-worker.cjs');
+    await build({
+      entryPoints: ['electron/main/task-worker.ts'],
+      outfile: workerFile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      logLevel: 'warning',
+      logOverride: { 'empty-import-meta': 'silent' },
+    });
+    runner = createWorkerTaskRunner((options) => new Worker(workerFile, options));
+    directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-worker-runner-'));
+    workspacePath = join(directory, 'books.ldw');
+    createWorkspace({ path: workspacePath, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: 'admin-password-1', booksStartDate: '2026-10-01', clock: fixedClock(NOW) }).close();
+  }, 120_000);
+
+  afterAll(() => {
+    if (bundleDirectory) rmSync(bundleDirectory, { recursive: true, force: true });
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('closes a month in the worker and reports progress; the answer is plain data', async () => {
+    const progress: string[] = [];
+    const result = await runner.run('close', { path: workspacePath, passphrase: PASSPHRASE, actor, now: NOW, month: '2026-10' }, (label) => progress.push(label));
+    expect(result.figures.month).toBe('2026-10');
+    expect(typeof result.closed).toBe('boolean');
+    expect(progress).toContain('close');
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('backs up in the worker; a refusal comes back as the coded error, not a crash', async () => {
+    const outFile = join(directory, 'books.ldbak');
+    const backup = await runner.run('backup', { path: workspacePath, passphrase: PASSPHRASE, actor, now: NOW, outFile }, () => undefined);
+    expect(backup.file).toBe(outFile);
+    expect(backup.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = runner.run('backup', { path: workspacePath, passphrase: PASSPHRASE, actor, now: NOW, outFile }, () => undefined);
+    await expect(again).rejects.toBeInstanceOf(LedgerdeskError);
+    await expect(again).rejects.toMatchObject({ code: 'conflict' });
+    const wrong = runner.run('verify', { path: workspacePath, passphrase: 'not the passphrase' }, () => undefined);
+    await expect(wrong).rejects.toMatchObject({ code: 'wrong_passphrase' });
+  });
+
+  it('verifies the backup copy in the worker', async () => {
+    const result = await runner.run('verify', { path: join(directory, 'books.ldbak'), passphrase: PASSPHRASE }, () => undefined);
+    expect(result.ok).toBe(true);
+    writeFileSync(join(directory, 'not-a-workspace.ldw'), 'plain text');
+    await expect(runner.run('verify', { path: join(directory, 'not-a-workspace.ldw'), passphrase: PASSPHRASE }, () => undefined)).rejects.toMatchObject({ code: expect.stringMatching(/^(not_a_workspace|wrong_passphrase|workspace_damaged)$/) });
+  });
+});
