@@ -347,7 +347,7 @@ describe('demo mall faults', () => {
   });
 });
 
-describe('demo mall list pages rendered from remembered record texts', () => {
+describe('demo mall list pages', () => {
   it('serves exactly JSON.stringify of {data, next_cursor}, also after a mutation and with a broken identity', async () => {
     const dataset = generateMallDataset({ seed: 99, month: '2026-10', orderCount: 120 });
     const mall = await startDemoMall({ dataset, token: 'render-token', now: () => Date.parse('2026-11-03T02:00:00Z') });

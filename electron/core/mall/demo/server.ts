@@ -59,7 +59,7 @@ export interface DemoMall {
   mutate<R extends MallSyncedResource>(resource: R, id: string, patch: Partial<MallRecordByResource[R]>): MallRecordByResource[R];
   /** Every write-back the server handled, in order (replays included). */
   writes: WriteLog[];
-  /** The server's own copy of the data, with every write and mutation applied (change records through mutate). */
+  /** The server's own copy of the data, with every write and mutation applied. */
   dataset: MallDataset;
   /** Requests received since start or the last setFaults (the counter the fault switches use). */
   requestCount(): number;
@@ -91,11 +91,6 @@ interface StoredResult {
   fingerprint: string;
   status: number;
   body: unknown;
-}
-
-/** A response body already rendered as JSON text. */
-class SerializedJson {
-  constructor(readonly text: string) {}
 }
 
 class HttpProblem extends Error {
@@ -164,8 +159,6 @@ export async function startDemoMall(options: DemoMallOptions): Promise<DemoMall>
   const settlementPayouts: RecordedSettlementPayout[] = [];
   const hungResponses = new Set<ServerResponse>();
   const sortedCache = new Map<MallSyncedResource, SortedRecord[]>();
-  /** Each record's JSON text, made once: a list page is these texts joined (byte-equal to JSON.stringify of the page). */
-  const recordJsonCache = new Map<MallSyncedResource, Map<string, string>>();
   const balancesCache = new Map<number, MallMemberBalance[]>();
   const recordIndex = new Map<MallSyncedResource, Map<string, SortedRecord['record']>>();
   const booksStartMs = parseInstantMs(dataset.booksStartAt);
@@ -189,7 +182,6 @@ export async function startDemoMall(options: DemoMallOptions): Promise<DemoMall>
 
   function recordChanged(resource: MallSyncedResource): void {
     sortedCache.delete(resource);
-    recordJsonCache.delete(resource);
     balancesCache.clear();
   }
 
@@ -253,33 +245,10 @@ export async function startDemoMall(options: DemoMallOptions): Promise<DemoMall>
     const page = sorted.slice(start, start + limit);
     const last = page[page.length - 1];
     const more = start + limit < sorted.length;
-    const nextCursor = more && last ? encodeCursor({ k: resource, m: last.updatedAtMs, i: last.id }) : null;
-    const recordTexts = page.map((entry) => recordJson(resource, entry.record));
-    return new SerializedJson(`{"data":[${recordTexts.join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`);
-  }
-
-  function recordJson(resource: MallSyncedResource, record: SortedRecord['record']): string {
-    const shown = served(resource, record);
-    // A record served with a broken identity is a one-off copy: never remembered.
-    if (shown !== record) return JSON.stringify(shown);
-    let texts = recordJsonCache.get(resource);
-    if (texts === undefined) {
-      texts = new Map();
-      recordJsonCache.set(resource, texts);
-    }
-    let text = texts.get(record.id);
-    if (text === undefined) {
-      text = JSON.stringify(record);
-      texts.set(record.id, text);
-    }
-    return text;
-  }
-
-  /** Renders every record's JSON ahead of the first request, so serving a page is joining texts. */
-  function renderAllRecords(): void {
-    for (const resource of Object.values(listPaths)) {
-      for (const record of dataset[resource] as SortedRecord['record'][]) recordJson(resource, record);
-    }
+    return {
+      data: page.map((entry) => served(resource, entry.record as { id: string })),
+      next_cursor: more && last ? encodeCursor({ k: resource, m: last.updatedAtMs, i: last.id }) : null,
+    };
   }
 
   function memberBalancesPage(query: URLSearchParams): unknown {
@@ -469,7 +438,7 @@ export async function startDemoMall(options: DemoMallOptions): Promise<DemoMall>
   }
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, malformed = false): void {
-    let text = body instanceof SerializedJson ? body.text : JSON.stringify(body);
+    let text = JSON.stringify(body);
     // A body cut in the middle, as a broken proxy or a dropped connection would deliver it.
     if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
@@ -509,7 +478,6 @@ export async function startDemoMall(options: DemoMallOptions): Promise<DemoMall>
     }
   }
 
-  renderAllRecords();
   const server = createServer((request, response) => {
     void handle(request, response);
   });
