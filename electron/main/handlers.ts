@@ -287,14 +287,14 @@ function plainError(error: unknown): ErrorData {
 export function createHandlerSession(services: ShellServices): HandlerSession {
   let session: OpenSession | null = null;
   let taskSequence = 0;
-  /** Paths the native backup dialog returned, each usable once (see ShellServices.chooseBackupPath). */
-  const grantedBackupPaths = new Set<string>();
+  /** Paths the native backup dialog returned, by dialog kind, each usable once (see ShellServices.chooseBackupPath). */
+  const grantedBackupPaths = { save: new Set<string>(), open: new Set<string>() };
 
-  /** In a shell with a dialog, the renderer may only use a path the dialog gave it. */
-  function checkBackupPathGranted(path: string): string {
+  /** In a shell with a dialog, the renderer may only use a path the dialog gave it for this purpose. */
+  function checkBackupPathGranted(path: string, mode: 'save' | 'open'): string {
     const resolved = resolvePath(path);
     if (!services.chooseBackupPath) return resolved;
-    if (!grantedBackupPaths.delete(resolved)) throw new LedgerdeskError('forbidden', 'choose the backup file with the dialog');
+    if (!grantedBackupPaths[mode].delete(resolved)) throw new LedgerdeskError('forbidden', 'choose the backup file with the dialog');
     return resolved;
   }
 
@@ -912,20 +912,20 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       const chosen = await services.chooseBackupPath(args.mode, suggestedName);
       if (chosen === null) return { path: null };
       const resolved = resolvePath(chosen);
-      grantedBackupPaths.add(resolved);
+      grantedBackupPaths[args.mode].add(resolved);
       return { path: resolved };
     },
 
     async backupWorkspace(args) {
       const { open, actor } = requireActor('backup.run');
-      const outFile = checkBackupPathGranted(args.path);
+      const outFile = checkBackupPathGranted(args.path, 'save');
       if (!existsSync(dirname(outFile))) throw new LedgerdeskError('not_found', `the folder ${dirname(outFile)} does not exist`);
       return runTask('backup', { ...taskBase(open, actor), outFile });
     },
 
     async restoreWorkspace(args) {
       const { open, actor } = requireActor('backup.restore');
-      const backupFile = checkBackupPathGranted(args.path);
+      const backupFile = checkBackupPathGranted(args.path, 'open');
       const { path, passphrase } = { path: open.workspace.path, passphrase: open.passphrase };
       if (backupFile === resolvePath(path)) throw new LedgerdeskError('invalid_input', 'the backup and the open workspace are the same file');
       // The restore replaces the file: our connection and lock go first, and the workspace is

@@ -215,6 +215,9 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
       expectError(await handlers.dispatch('backupWorkspace', { path: join(directory, 'typed.ldbak') }), 'forbidden');
       expect(existsSync(join(directory, 'typed.ldbak'))).toBe(false);
       expect(await ok('chooseBackupPath', { mode: 'save' })).toEqual({ path: chosen });
+      // A path chosen to save to is not one chosen to restore from.
+      expectError(await handlers.dispatch('restoreWorkspace', { path: chosen, password: ADMIN_PASSWORD }), 'forbidden');
+      expect(await ok('chooseBackupPath', { mode: 'save' })).toEqual({ path: chosen });
       await ok('backupWorkspace', { path: chosen });
       rmSync(chosen);
       expectError(await handlers.dispatch('backupWorkspace', { path: chosen }), 'forbidden');
