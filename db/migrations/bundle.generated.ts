@@ -172,5 +172,13 @@ export const bundledMigrations: BundledMigration[] = [
       "CREATE INDEX `channel_transactions_order_no` ON `channel_transactions` (`merchant_order_no`);",
       "CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`);"
     ]
+  },
+  {
+    "tag": "0011_channel_refund_no_partial",
+    "hash": "bcca8e34775d3e4538f1a65fd3c9cd1b6a67f3fa71467d075a62abf534b648c8",
+    "statements": [
+      "DROP INDEX `channel_transactions_refund_no`;",
+      "CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`) WHERE \"channel_transactions\".\"merchant_refund_no\" IS NOT NULL;"
+    ]
   }
 ];

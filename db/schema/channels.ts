@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One imported channel or bank file; the content hash makes a second import of it a no-op. */
@@ -61,7 +62,8 @@ export const channelTransactions = sqliteTable(
   (table) => [
     uniqueIndex('channel_transactions_natural_key').on(table.naturalKey),
     index('channel_transactions_order_no').on(table.merchantOrderNo),
-    index('channel_transactions_refund_no').on(table.merchantRefundNo),
+    // Only refund rows carry a merchant refund number: a search by one (x = ?) never needs the NULLs.
+    index('channel_transactions_refund_no').on(table.merchantRefundNo).where(sql`${table.merchantRefundNo} IS NOT NULL`),
   ],
 );
 

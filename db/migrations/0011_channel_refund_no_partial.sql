@@ -1,0 +1,2 @@
+DROP INDEX `channel_transactions_refund_no`;--> statement-breakpoint
+CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`) WHERE "channel_transactions"."merchant_refund_no" IS NOT NULL;
