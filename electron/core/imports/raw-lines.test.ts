@@ -48,14 +48,14 @@ describe('line blocks', () => {
     const sqlite = temp.workspace.sqlite;
     const fileId = importFileRow(temp, 'a.csv');
     const otherFileId = importFileRow(temp, 'b.csv');
-    // 3,000 lines of 100 characters: several 64 KiB blocks, fed in uneven batches.
-    const lines = Array.from({ length: 3000 }, (_, index) => `${index + 1}:`.padEnd(100, index % 2 === 0 ? 'a' : '微'));
+    // 6,000 lines of 100 characters: several 128 Ki-character blocks, fed in uneven batches.
+    const lines = Array.from({ length: 6000 }, (_, index) => `${index + 1}:`.padEnd(100, index % 2 === 0 ? 'a' : '微'));
     sqlite.exec('BEGIN');
     const writer = new RawLineBlockWriter(sqlite, fileId);
     const empty = new RawLineBlockWriter(sqlite, otherFileId);
     try {
       for (let start = 0; start < lines.length; start += 777) await writer.add(lines.slice(start, start + 777), start + 1);
-      expect(await writer.finish()).toBe(3000);
+      expect(await writer.finish()).toBe(6000);
       expect(await empty.finish()).toBe(0);
     } finally {
       writer.close();
@@ -71,11 +71,11 @@ describe('line blocks', () => {
       expect(readRawLine(sqlite, fileId, block.first)).toBe(lines[block.first - 1]);
       expect(readRawLine(sqlite, fileId, block.first + block.count - 1)).toBe(lines[block.first + block.count - 2]);
     }
-    expect(readRawLine(sqlite, fileId, 3001)).toBeNull();
+    expect(readRawLine(sqlite, fileId, 6001)).toBeNull();
     expect(readRawLine(sqlite, fileId, 0)).toBeNull();
     expect(readRawLine(sqlite, otherFileId, 1)).toBeNull();
-    const wanted = [1, 3000, 1500, 2, 1500].map((lineNumber) => ({ fileId, lineNumber }));
-    expect(readRawLines(sqlite, wanted)).toEqual([lines[0], lines[2999], lines[1499], lines[1], lines[1499]]);
+    const wanted = [1, 6000, 1500, 2, 1500].map((lineNumber) => ({ fileId, lineNumber }));
+    expect(readRawLines(sqlite, wanted)).toEqual([lines[0], lines[5999], lines[1499], lines[1], lines[1499]]);
   });
 
   it('refuses lines out of order (a bug in the caller, not bad input)', async () => {
@@ -93,7 +93,7 @@ describe('line blocks', () => {
 describe('raw lines of imported files', () => {
   it('keeps every line of a bill without a final newline (CRLF), rows pointing at theirs', async () => {
     temp = createTempWorkspace();
-    const text = wechatTradeBill('ALL', tradeRows(400), { eol: '\r\n', finalNewline: false });
+    const text = wechatTradeBill('ALL', tradeRows(1200), { eol: '\r\n', finalNewline: false });
     const path = join(temp.directory, 'bill.csv');
     writeFileSync(path, text);
     const result = await importChannelFile(temp.workspace, path, { actor: admin });
@@ -102,12 +102,13 @@ describe('raw lines of imported files', () => {
     const fileLines = text.split('\r\n');
     const fileId = (sqlite.prepare(`SELECT id FROM import_files`).get() as { id: number }).id;
     const stored = blocksOf(temp, fileId);
+    expect(stored.length).toBeGreaterThan(1);
     expect(stored.at(-1)!.first + stored.at(-1)!.count - 1).toBe(fileLines.length);
     expect(readRawLine(sqlite, fileId, fileLines.length)).toBe(fileLines.at(-1)); // the summary row, no newline after it
     expect(readRawLine(sqlite, fileId, 1)).toBe(fileLines[0]);
     const rows = sqlite.prepare(`SELECT file_id AS fileId, line_number AS lineNumber, raw_line AS rawLine, merchant_order_no AS orderNo FROM channel_transactions ORDER BY id`).all() as
       { fileId: number; lineNumber: number; rawLine: string | null; orderNo: string }[];
-    expect(rows).toHaveLength(400);
+    expect(rows).toHaveLength(1200);
     expect(rows.every((row) => row.rawLine === null)).toBe(true);
     for (const row of withRawLines(sqlite, rows)) {
       expect(row.rawLine).toBe(fileLines[row.lineNumber - 1]);
