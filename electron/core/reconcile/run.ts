@@ -91,6 +91,15 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     )
     INSERT OR IGNORE INTO rc_covered SELECT channel, date FROM span;
 
+    -- Merchant numbers on more than one row of any kind, read off the numbers' indexes alone: only a
+    -- row whose number is here can have an earlier row with it, so only those probe the bill rows.
+    DROP TABLE IF EXISTS temp.rc_repeated;
+    CREATE TEMP TABLE rc_repeated (kind TEXT NOT NULL, number TEXT NOT NULL, PRIMARY KEY (kind, number)) WITHOUT ROWID;
+    INSERT INTO rc_repeated SELECT 'payment', merchant_order_no FROM channel_transactions
+      WHERE merchant_order_no IS NOT NULL GROUP BY merchant_order_no HAVING count(*) > 1;
+    INSERT INTO rc_repeated SELECT 'refund', merchant_refund_no FROM channel_transactions
+      WHERE merchant_refund_no IS NOT NULL GROUP BY merchant_refund_no HAVING count(*) > 1;
+
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
       mall_resource TEXT, mall_id TEXT, order_no TEXT, refund_no TEXT, channel_trade_no TEXT, channel_transaction_id INTEGER,
@@ -158,7 +167,10 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
                 (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
                    AND m.channel = c.channel LIMIT 1))
             END AS mall_rowid,
-            CASE c.kind WHEN 'payment' THEN EXISTS (
+            CASE
+              WHEN NOT EXISTS (SELECT 1 FROM rc_repeated p WHERE p.kind = c.kind
+                AND p.number = CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END) THEN 0
+              WHEN c.kind = 'payment' THEN EXISTS (
                 SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
                   AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
               ELSE EXISTS (
@@ -215,9 +227,12 @@ const resultColumnList = `item_key, kind, channel, status, category, mall_resour
  */
 function insertIntoEmpty(sqlite: SqliteDatabase, insertSql: string, runId: number, step: (label: string) => void): number | null {
   const all = sqlite
-    .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'reconciliation_results' AND sql IS NOT NULL ORDER BY name`)
+    .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'reconciliation_results' AND sql IS NOT NULL
+       ORDER BY name = 'reconciliation_results_item_key' DESC, name = 'reconciliation_results_date_channel', name`)
     .all() as { name: string; sql: string }[];
-  // A partial index (discrepancies only) stays: it takes few rows, and building it would read the whole table.
+  // The unique key first (two items with one key show at once); the index the period figures and the
+  // grid read last, so its pages are still in the page cache when they do. A partial index
+  // (discrepancies only) stays: it takes few rows, and building it would read the whole table.
   const indexes = all.filter(({ sql }) => !/\bWHERE\b/i.test(sql));
   for (const { name } of indexes) sqlite.exec(`DROP INDEX "${name}"`);
   const written = sqlite.prepare(insertSql).run(runId, runId).changes;
@@ -254,7 +269,7 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
   if (empty.empty) {
     const written = insertIntoEmpty(sqlite, `${insert} ${selectNew}`, runId, step);
     if (written !== null) {
-      sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files;`);
+      sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files; DROP TABLE IF EXISTS temp.rc_repeated;`);
       return { written, removed: 0 };
     }
   }
@@ -282,7 +297,7 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
     sqlite.exec(`CREATE INDEX temp.rc_new_key ON rc_new (item_key)`);
     removed = sqlite.prepare(`DELETE FROM reconciliation_results WHERE item_key NOT IN (SELECT item_key FROM rc_new)`).run().changes;
   }
-  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files;`);
+  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files; DROP TABLE IF EXISTS temp.rc_repeated;`);
   step('stale removed');
   return { written, removed };
 }
@@ -351,11 +366,12 @@ export function runReconciliation(workspace: Workspace, actor: Actor, options: R
   const startedAt = workspace.clock.now().toISOString();
   // The run's temp tables (a million rows) stay in memory; the setting cannot change inside a transaction.
   const tempStore = sqlite.pragma('temp_store', { simple: true }) as number;
-  if (tempStore !== 2) sqlite.pragma('temp_store = MEMORY');
+  const switchTempStore = tempStore !== 2 && !sqlite.inTransaction;
+  if (switchTempStore) sqlite.pragma('temp_store = MEMORY');
   try {
     return reconcileInTransaction(workspace, actor, options, startedAt);
   } finally {
-    if (tempStore !== 2) sqlite.pragma(`temp_store = ${tempStore}`);
+    if (switchTempStore) sqlite.pragma(`temp_store = ${tempStore}`);
   }
 }
 
