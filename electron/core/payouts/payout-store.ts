@@ -108,23 +108,23 @@ function insertStatementFor(sqlite: SqliteDatabase): SqliteStatement {
 export function insertPayout(sqlite: SqliteDatabase, payout: NewPayout, userName: string, now: Date): number {
   const at = now.toISOString();
   const result = insertStatementFor(sqlite).run(
-      payout.outBillNo,
-      payout.kind,
-      payout.settlementNo,
-      payout.partyId,
-      payout.withdrawalId,
-      payout.amountFen,
-      payout.commissionCount,
-      payout.method,
-      payout.payeeOpenid,
-      payout.payeeRealName,
-      payout.remark,
-      payout.channel ?? null,
-      payout.payoutEntryId,
-      at,
-      userName,
-      at,
-    );
+    payout.outBillNo,
+    payout.kind,
+    payout.settlementNo,
+    payout.partyId,
+    payout.withdrawalId,
+    payout.amountFen,
+    payout.commissionCount,
+    payout.method,
+    payout.payeeOpenid,
+    payout.payeeRealName,
+    payout.remark,
+    payout.channel ?? null,
+    payout.payoutEntryId,
+    at,
+    userName,
+    at,
+  );
   return Number(result.lastInsertRowid);
 }
 
