@@ -21,6 +21,7 @@ import { verifyWorkspace } from '../../electron/core/workspace';
 import { balanceFen, DAY_MS, putCommission, putMember, startPayoutsHarness, type PayoutsHarness } from './payouts-fixtures';
 
 const finance: Actor = { userName: 'fin', role: 'finance' };
+const admin: Actor = { userName: 'admin', role: 'admin' };
 const HOUR_MS = 60 * 60 * 1000;
 const COMMISSION_PAYABLE = chartOfAccounts.commissionPayable.code;
 const IN_TRANSIT = chartOfAccounts.payoutsInTransit.code;
@@ -58,14 +59,14 @@ function expectVerified(): void {
 describe('the cancel policy for unconfirmed transfers', () => {
   it('is off by default, takes 1..1430 minutes, and refuses anything that would reach WeChat after its own expiry', () => {
     expect(readCancelUnconfirmedAfterMinutes(harness.workspace.sqlite)).toBeNull();
-    writeCancelUnconfirmedAfterMinutes(harness.workspace, 'fin', 23 * 60);
+    writeCancelUnconfirmedAfterMinutes(harness.workspace, admin, 23 * 60);
     expect(readCancelUnconfirmedAfterMinutes(harness.workspace.sqlite)).toBe(1380);
     expect(CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX).toBe(1430);
     for (const bad of [0, -5, 1431, 24 * 60, 1.5, Number.NaN]) {
-      expect(() => writeCancelUnconfirmedAfterMinutes(harness.workspace, 'fin', bad)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+      expect(() => writeCancelUnconfirmedAfterMinutes(harness.workspace, admin, bad)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     }
     expect(readCancelUnconfirmedAfterMinutes(harness.workspace.sqlite)).toBe(1380);
-    writeCancelUnconfirmedAfterMinutes(harness.workspace, 'fin', null);
+    writeCancelUnconfirmedAfterMinutes(harness.workspace, admin, null);
     expect(readCancelUnconfirmedAfterMinutes(harness.workspace.sqlite)).toBeNull();
     expect(listAudit(harness.workspace.sqlite, { action: 'payouts.cancel_unconfirmed_policy' }).map((row) => row.detail)).toEqual([{ minutes: null }, { minutes: 1380 }]);
   });
@@ -73,7 +74,7 @@ describe('the cancel policy for unconfirmed transfers', () => {
 
 describe('unconfirmed transfers', () => {
   it('with the policy at 23 h: nothing is cancelled before, every waiting transfer is cancelled at 23 h, the money returns and the next cycle pays it', async () => {
-    writeCancelUnconfirmedAfterMinutes(harness.workspace, 'fin', 23 * 60);
+    writeCancelUnconfirmedAfterMinutes(harness.workspace, admin, 23 * 60);
     const [m1, m2] = await sentAndUnconfirmed();
     expect(balanceFen(harness.workspace, IN_TRANSIT)).toBe(2000);
     harness.clock.advance(22 * HOUR_MS);

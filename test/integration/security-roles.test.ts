@@ -68,6 +68,8 @@ const operations: GuardedOperation[] = [
   { site: 'close/close.ts:closeMonth', permission: 'period.close', call: async (w, actor) => (await import('../../electron/core/close')).closeMonth(w, actor, '2026-10') },
   { site: 'close/close.ts:reopenMonth', permission: 'period.reopen', call: async (w, actor) => (await import('../../electron/core/close')).reopenMonth(w, actor, '2026-09', 'matrix') },
   { site: 'payouts/import-results.ts:importPayoutResults', permission: 'settlement.run', call: async (w, actor, dir) => (await import('../../electron/core/payouts')).importPayoutResults(w, actor, join(dir, 'no-such-results.xlsx')) },
+  { site: 'commissions/settle.ts:setDistributorPayoutRoute', permission: 'settlement.run', call: async (w, actor) => (await import('../../electron/core/commissions')).setDistributorPayoutRoute(w, actor, 'D-MATRIX', null) },
+  { site: 'payouts/unconfirmed.ts:writeCancelUnconfirmedAfterMinutes', permission: 'settings.change', call: async (w, actor) => (await import('../../electron/core/payouts')).writeCancelUnconfirmedAfterMinutes(w, actor, null) },
   { site: 'commissions/settle.ts:runSettlement', permission: 'settlement.run', call: async (w, actor) => (await import('../../electron/core/commissions')).runSettlement(w, actor, {}) },
   {
     site: 'withdrawals/review.ts:reviewWithdrawal',

@@ -21,8 +21,8 @@ export const payoutUnconfirmedCommand: CommandDefinition = {
     const workspace = await context.openWorkspace({ readonly: !changing });
     try {
       const actor = await context.actor(workspace);
-      requirePermission(actor, changing ? 'settings.change' : 'ledger.read');
-      if (changing) writeCancelUnconfirmedAfterMinutes(workspace, actor.userName, off ? null : Number(text));
+      if (!changing) requirePermission(actor, 'ledger.read');
+      if (changing) writeCancelUnconfirmedAfterMinutes(workspace, actor, off ? null : Number(text));
       const minutes = readCancelUnconfirmedAfterMinutes(workspace.sqlite);
       context.say(minutes === null ? 'Unconfirmed transfers are left to expire at WeChat after 24 h.' : `Unconfirmed transfers are cancelled ${minutes} minutes after sending (on payouts --poll).`);
       return { cancel_after_minutes: minutes };

@@ -10,6 +10,7 @@
  * now reports, e.g. success.
  */
 import { appendAudit } from '../audit/audit-log';
+import { requirePermission, type Actor } from '../auth/users';
 import { LedgerdeskError } from '../errors';
 import { readSetting, writeSetting } from '../workspace/secrets';
 import type { Workspace } from '../workspace/workspace';
@@ -30,8 +31,10 @@ export function readCancelUnconfirmedAfterMinutes(sqlite: Workspace['sqlite']): 
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX ? value : null;
 }
 
-/** Turns the policy on (1..1430 minutes) or off (null). Bad input is a typed error. */
-export function writeCancelUnconfirmedAfterMinutes(workspace: Workspace, userName: string, minutes: number | null): void {
+/** Turns the policy on (1..1430 minutes) or off (null): a settings change. Bad input is a typed error. */
+export function writeCancelUnconfirmedAfterMinutes(workspace: Workspace, actor: Actor, minutes: number | null): void {
+  requirePermission(actor, 'settings.change');
+  const userName = actor.userName;
   if (minutes !== null && (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX)) {
     throw new LedgerdeskError('invalid_input', `cancel unconfirmed transfers after 1-${CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX} minutes (WeChat expires them after 24 h)`);
   }
