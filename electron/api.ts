@@ -420,8 +420,37 @@ export interface PayoutRow {
   updatedAt: string;
 }
 
+/**
+ * How a settlement pays: 'wechat' through the API the merchant settings name, or explicitly through
+ * WeChat transfer-bills / the legacy batches; 'bank' / 'alipay' through an Excel export paid by hand
+ * and settled later by importing the results sheet (importPayoutResults). Same list as core's PAYOUT_ROUTES.
+ */
+export type PayoutRoute = 'wechat' | 'wechat-transfer-bills' | 'wechat-batches' | 'bank' | 'alipay';
+export const payoutRouteNames: readonly PayoutRoute[] = ['wechat', 'wechat-transfer-bills', 'wechat-batches', 'bank', 'alipay'];
+
+/** A distributor paid always through its own route, whatever each run's route. */
+export interface DistributorPayoutRoute {
+  distributorId: string;
+  route: PayoutRoute;
+}
+
+/** The results sheet of a bank / Alipay export: all lines booked, or (one bad line) none and the errors. */
+export interface PayoutResultsImportInfo {
+  applied: { outBillNo: string; state: 'success' | 'failed' }[];
+  errors: { file: string; line: number; reason: string }[];
+}
+
+/** Whether polling cancels WeChat transfers still unconfirmed N minutes after sending (null: off, WeChat expires them after 24 h). */
+export interface UnconfirmedPolicyInfo {
+  cancelAfterMinutes: number | null;
+  /** The largest accepted value (a cancel must reach WeChat before its 24 h expiry). */
+  maximumMinutes: number;
+}
+
 export interface SettlementRunResult {
   settlementNo: string;
+  /** The run's route (a distributor's own route still wins for that distributor). */
+  route: PayoutRoute;
   cycle: { start: string; end: string };
   payouts: PayoutRow[];
   carriedOver: { distributorId: string; amountFen: AmountFen; commissionCount: number }[];
@@ -656,10 +685,26 @@ export interface ApiContract {
   importFiles: { args: { paths: string[] }; result: { files: ImportFileResult[] } };
   commissionsList: { args: { flaggedOnly?: boolean; distributorId?: string; settlementNo?: string }; result: { items: CommissionRow[] } };
   /** One settlement cycle: one payout per distributor (not sent; the payout channel sends them). */
-  settlementRun: { args: { cycleEnd?: string }; result: SettlementRunResult };
+  settlementRun: { args: { cycleEnd?: string; route?: PayoutRoute }; result: SettlementRunResult };
   payoutsList: { args: { settlementNo?: string }; result: { items: PayoutRow[] } };
-  /** Submits unsent payouts or polls the channel for their states, then flushes the mall write-backs. */
-  payoutsAct: { args: { action: 'submit' | 'poll'; settlementNo?: string }; result: { items: PayoutRow[] } };
+  /**
+   * Submits unsent payouts or polls the channel for their states, then flushes the mall write-backs.
+   * exportFiles: the bank / Alipay sheets (absolute paths) of payouts still waiting for their results.
+   */
+  payoutsAct: { args: { action: 'submit' | 'poll'; settlementNo?: string }; result: { items: PayoutRow[]; exportFiles: string[] } };
+  /**
+   * Native open dialog in main for a payout results sheet (.xlsx); null when cancelled. In a shell
+   * with dialogs, importPayoutResults only accepts a path this dialog returned. 'usage' without one.
+   */
+  choosePayoutResultsFile: { args: EmptyArgs; result: { path: string | null } };
+  /** Books a bank / Alipay results sheet (worker thread; settlement.run); one bad line and nothing is booked. */
+  importPayoutResults: { args: { path: string }; result: PayoutResultsImportInfo };
+  distributorPayoutRoutes: { args: EmptyArgs; result: { items: DistributorPayoutRoute[] } };
+  /** route null: back to each run's route (settlement.run); answers the whole list. */
+  setDistributorPayoutRoute: { args: { distributorId: string; route: PayoutRoute | null }; result: { items: DistributorPayoutRoute[] } };
+  unconfirmedPolicy: { args: EmptyArgs; result: UnconfirmedPolicyInfo };
+  /** null turns the policy off (settings.change). */
+  saveUnconfirmedPolicy: { args: { cancelAfterMinutes: number | null }; result: UnconfirmedPolicyInfo };
   closeCheck: { args: { month: string }; result: CloseCheckResult };
   /** Reconciles, then closes when nothing blocks; a refusal comes back as `closed: false` with its figures. */
   closeMonth: { args: { month: string }; result: CloseMonthResult };
@@ -744,6 +789,12 @@ export const handlerNames = [
   'settlementRun',
   'payoutsList',
   'payoutsAct',
+  'choosePayoutResultsFile',
+  'importPayoutResults',
+  'distributorPayoutRoutes',
+  'setDistributorPayoutRoute',
+  'unconfirmedPolicy',
+  'saveUnconfirmedPolicy',
   'closeCheck',
   'closeMonth',
   'reopenMonth',

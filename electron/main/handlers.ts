@@ -4,6 +4,8 @@ import { DEMO_ADMIN_PASSWORD, DEMO_PASSPHRASE } from '../api';
 import type {
   AccountLine,
   ApiResult,
+  DistributorPayoutRoute,
+  UnconfirmedPolicyInfo,
   AppInfo,
   Capability,
   MallConnectionInfo,
@@ -34,15 +36,18 @@ import { identityThresholdFen, IDENTITY_THRESHOLD_SETTING, listWithdrawals, memb
 import { acquireWorkspaceLock, createWorkspace, openWorkspace, readSecret, readSetting, writeSetting, type Workspace, type WorkspaceLock } from '../core/workspace';
 import { appendAudit } from '../core/audit/audit-log';
 import { closeFigures, monthStatus, reopenMonth } from '../core/close';
-import { listCommissionBasis, payoutMinimumFen, PAYOUT_MINIMUM_SETTING, readCycleConfig, settlementCycle, writeCycleConfig } from '../core/commissions';
+import { listCommissionBasis, payoutMinimumFen, PAYOUT_MINIMUM_SETTING, readCycleConfig, readDistributorPayoutRoutes, setDistributorPayoutRoute, settlementCycle, writeCycleConfig } from '../core/commissions';
 import { listOutbox, listRejectedRecords, MALL_TOKEN_SECRET, MALL_URL_SETTING, saveMallConnection } from '../core/mall/sync';
 import {
+  CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX,
   flushPendingMallWrites,
   listPayouts,
+  readCancelUnconfirmedAfterMinutes,
   MERCHANT_PRIVATE_KEY_SECRET,
   readWechatPayoutSettings,
   saveWechatPayoutConfig,
   TRANSFER_AMOUNT_MIN_FEN,
+  writeCancelUnconfirmedAfterMinutes,
 } from '../core/payouts';
 import { closeThreshold, feeRate, writeReconcileSettings } from '../core/reconcile';
 import { discrepancySummary, monthlyOverview } from '../core/reports';
@@ -90,6 +95,11 @@ export interface ShellServices {
    * backup and restore accept only a path it returned (the renderer cannot name other files).
    */
   chooseBackupPath?: (mode: 'save' | 'open', suggestedName: string) => Promise<string | null>;
+  /**
+   * Native open dialog for a bank / Alipay payout results sheet; absent in the test bridge. Where
+   * present, importPayoutResults accepts only a path it returned.
+   */
+  choosePayoutResultsFile?: () => Promise<string | null>;
   taskRunner: TaskRunner;
   emitProgress(event: ProgressEvent): void;
 }
@@ -253,6 +263,15 @@ function payoutMerchantInfo(workspace: Workspace): PayoutMerchantInfo {
   };
 }
 
+function distributorPayoutRoutesOf(sqlite: Workspace['sqlite']): { items: DistributorPayoutRoute[] } {
+  const items = [...readDistributorPayoutRoutes(sqlite)].map(([distributorId, route]) => ({ distributorId, route }));
+  return { items: items.sort((a, b) => a.distributorId.localeCompare(b.distributorId)) };
+}
+
+function unconfirmedPolicyOf(sqlite: Workspace['sqlite']): UnconfirmedPolicyInfo {
+  return { cancelAfterMinutes: readCancelUnconfirmedAfterMinutes(sqlite), maximumMinutes: CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX };
+}
+
 function settlementSettingsOf(sqlite: Workspace['sqlite'], now: Date): SettlementSettingsResult {
   const cycle = readCycleConfig(sqlite);
   const latest = settlementCycle(cycle, now);
@@ -289,6 +308,8 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
   let taskSequence = 0;
   /** Paths the native backup dialog returned, by dialog kind, each usable once (see ShellServices.chooseBackupPath). */
   const grantedBackupPaths = { save: new Set<string>(), open: new Set<string>() };
+  /** Results sheets the native dialog returned, each usable once (see ShellServices.choosePayoutResultsFile). */
+  const grantedResultsPaths = new Set<string>();
 
   /** In a shell with a dialog, the renderer may only use a path the dialog gave it for this purpose. */
   function checkBackupPathGranted(path: string, mode: 'save' | 'open'): string {
@@ -706,7 +727,7 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
 
     async settlementRun(args) {
       const { open, actor } = requireActor('settlement.run');
-      return runTask('settlement', { ...taskBase(open, actor), cycleEnd: args.cycleEnd });
+      return runTask('settlement', { ...taskBase(open, actor), cycleEnd: args.cycleEnd, route: args.route });
     },
 
     payoutsList(args) {
@@ -718,6 +739,47 @@ export function createHandlerSession(services: ShellServices): HandlerSession {
       const { open, actor } = requireActor('settlement.run');
       // Signing, HTTP with retries and the bookings run in a worker; the window keeps answering.
       return runTask('payouts', { ...taskBase(open, actor), action: args.action, settlementNo: args.settlementNo });
+    },
+
+    async choosePayoutResultsFile() {
+      if (!services.choosePayoutResultsFile) throw new LedgerdeskError('usage', 'this shell has no file dialog: type the path');
+      requireActor('settlement.run');
+      const chosen = await services.choosePayoutResultsFile();
+      if (chosen === null) return { path: null };
+      const resolved = resolvePath(chosen);
+      grantedResultsPaths.add(resolved);
+      return { path: resolved };
+    },
+
+    async importPayoutResults(args) {
+      const { open, actor } = requireActor('settlement.run');
+      const resultsFile = resolvePath(args.path);
+      // In a shell with a dialog, the renderer may only name a file the dialog gave it.
+      if (services.choosePayoutResultsFile && !grantedResultsPaths.delete(resultsFile)) throw new LedgerdeskError('forbidden', 'choose the results file with the dialog');
+      if (!existsSync(resultsFile)) throw new LedgerdeskError('not_found', `no results file at ${resultsFile}`);
+      return runTask('payoutResults', { ...taskBase(open, actor), resultsFile });
+    },
+
+    distributorPayoutRoutes() {
+      const { open } = requireActor('ledger.read');
+      return distributorPayoutRoutesOf(open.workspace.sqlite);
+    },
+
+    setDistributorPayoutRoute(args) {
+      const { open, actor } = requireActor('settlement.run');
+      setDistributorPayoutRoute(open.workspace, actor, args.distributorId, args.route);
+      return distributorPayoutRoutesOf(open.workspace.sqlite);
+    },
+
+    unconfirmedPolicy() {
+      const { open } = requireActor('ledger.read');
+      return unconfirmedPolicyOf(open.workspace.sqlite);
+    },
+
+    saveUnconfirmedPolicy(args) {
+      const { open, actor } = requireActor('settings.change');
+      writeCancelUnconfirmedAfterMinutes(open.workspace, actor, args.cancelAfterMinutes);
+      return unconfirmedPolicyOf(open.workspace.sqlite);
     },
 
     closeCheck(args) {

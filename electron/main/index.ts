@@ -87,6 +87,11 @@ function createHandlers(): HandlerSession {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async choosePayoutResultsFile() {
+      const options = { filters: [{ name: 'Payout results (Excel)', extensions: ['xlsx'] }], properties: ['openFile'] as 'openFile'[] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     taskRunner: createWorkerTaskRunner(createTaskWorker),
     emitProgress: sendProgress,
   });

@@ -1,7 +1,9 @@
 import { extname, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { isCalendarDate } from '../core/calendar/shanghai';
-import { withdrawalStatusNames, discrepancyCategoryNames, memberSubLedgers, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName } from '../api';
+import { withdrawalStatusNames, discrepancyCategoryNames, memberSubLedgers, payoutRouteNames, reconciliationStatusNames, resolutionNames, roleNames, type HandlerName, type PayoutRoute } from '../api';
+import { CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX } from '../core/payouts';
+import type { PayoutRoute as CorePayoutRoute } from '../core/commissions';
 
 /**
  * Run-time validation of every IPC argument (DESIGN.md section 9): the renderer is untrusted, so
@@ -36,6 +38,16 @@ const httpUrl = z
   .min(1)
   .max(2000)
   .refine((text) => /^https?:\/\/[^\s]+$/i.test(text), 'expected an http(s) URL');
+
+// Compile-time: the contract's route list is core's, both ways.
+type SameRoutes = [PayoutRoute] extends [CorePayoutRoute] ? ([CorePayoutRoute] extends [PayoutRoute] ? true : never) : never;
+const sameRoutes: SameRoutes = true;
+void sameRoutes;
+const payoutRoute = z.enum(payoutRouteNames as [PayoutRoute, ...PayoutRoute[]]);
+/** A results sheet: absolute (never resolved against main's working directory), an .xlsx workbook. */
+const payoutResultsPath = filePath
+  .refine((text) => isAbsolute(text), 'the results file path must be absolute')
+  .refine((text) => extname(text).toLowerCase() === '.xlsx', 'the results file must end with .xlsx');
 
 export const ipcSchemas = {
   appInfo: empty,
@@ -110,9 +122,15 @@ export const ipcSchemas = {
   outboxFlush: empty,
   importFiles: z.strictObject({ paths: z.array(filePath).min(1).max(200) }),
   commissionsList: z.strictObject({ flaggedOnly: z.boolean().optional(), distributorId: z.string().min(1).max(100).optional(), settlementNo: z.string().min(1).max(100).optional() }),
-  settlementRun: z.strictObject({ cycleEnd: calendarDate.optional() }),
+  settlementRun: z.strictObject({ cycleEnd: calendarDate.optional(), route: payoutRoute.optional() }),
   payoutsList: z.strictObject({ settlementNo: z.string().min(1).max(100).optional() }),
   payoutsAct: z.strictObject({ action: z.enum(['submit', 'poll']), settlementNo: z.string().min(1).max(100).optional() }),
+  choosePayoutResultsFile: empty,
+  importPayoutResults: z.strictObject({ path: payoutResultsPath }),
+  distributorPayoutRoutes: empty,
+  setDistributorPayoutRoute: z.strictObject({ distributorId: z.string().trim().min(1).max(100), route: payoutRoute.nullable() }),
+  unconfirmedPolicy: empty,
+  saveUnconfirmedPolicy: z.strictObject({ cancelAfterMinutes: z.number().int().min(1).max(CANCEL_UNCONFIRMED_AFTER_MINUTES_MAX).nullable() }),
   closeCheck: z.strictObject({ month: calendarMonth }),
   closeMonth: z.strictObject({ month: calendarMonth }),
   reopenMonth: z.strictObject({ month: calendarMonth, reason: z.string().trim().min(1).max(2000) }),

@@ -1,9 +1,9 @@
-import type { AuditPackageVerifyResult, BackupInfo, CloseMonthResult, SealInfoResult, ExportKind, ExportResult, ImportFileResult, MallResource, PayoutRow, ReconcileSummaryResult, SettlementRunResult, SyncRunResult, VerifyResult } from '../api';
+import type { AuditPackageVerifyResult, BackupInfo, CloseMonthResult, SealInfoResult, ExportKind, ExportResult, ImportFileResult, MallResource, PayoutResultsImportInfo, PayoutRoute, PayoutRow, ReconcileSummaryResult, SettlementRunResult, SyncRunResult, VerifyResult } from '../api';
 import { authenticate, type Actor } from '../core/auth';
 import { closeFigures, closeMonth, monthStatus } from '../core/close';
 import { postCommissionClawbacks, runSettlement } from '../core/commissions';
 import { LedgerdeskError } from '../core/errors';
-import { createConfiguredPayoutChannels, flushPendingMallWrites, listPayouts, pollPayouts, submitPayouts } from '../core/payouts';
+import { createConfiguredPayoutChannels, flushPendingMallWrites, importPayoutResults, listPayouts, pollPayouts, submitPayouts, type ConfiguredPayoutChannels } from '../core/payouts';
 import { fixedClock, shanghaiDate } from '../core/calendar/shanghai';
 import { demoStepCount, runDemo } from '../core/demo';
 import { importChannelFiles } from '../core/imports';
@@ -31,8 +31,10 @@ export interface TaskInputs {
   import: { path: string; passphrase: string; actor: Actor; now: string; files: string[] };
   export: { path: string; passphrase: string; actor: Actor; now: string; month: string; kind: ExportKind; directory: string };
   close: { path: string; passphrase: string; actor: Actor; now: string; month: string };
-  settlement: { path: string; passphrase: string; actor: Actor; now: string; cycleEnd?: string };
+  settlement: { path: string; passphrase: string; actor: Actor; now: string; cycleEnd?: string; route?: PayoutRoute };
   payouts: { path: string; passphrase: string; actor: Actor; now: string; action: 'submit' | 'poll'; settlementNo?: string };
+  /** Books a bank / Alipay results sheet (read with exceljs), then flushes the mall write-backs. */
+  payoutResults: { path: string; passphrase: string; actor: Actor; now: string; resultsFile: string };
   backup: { path: string; passphrase: string; actor: Actor; now: string; outFile: string };
   /**
    * Replaces the workspace at `path` (closed by main first) with a verified backup. The user is
@@ -54,7 +56,8 @@ export interface TaskOutputs {
   export: ExportResult;
   close: CloseMonthResult;
   settlement: SettlementRunResult;
-  payouts: { items: PayoutRow[] };
+  payouts: { items: PayoutRow[]; exportFiles: string[] };
+  payoutResults: PayoutResultsImportInfo;
   backup: BackupInfo;
   restore: { file: string; sha256: string; checks: { name: string; ok: boolean; detail: string }[] };
   sealTrial: SealInfoResult;
@@ -135,10 +138,12 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
     const workspace = openWorkspace({ path: input.path, passphrase: input.passphrase, clock: fixedClock(input.now) });
     try {
       const clawbacks = postCommissionClawbacks(workspace, input.actor.userName);
-      const result = runSettlement(workspace, input.actor, { cycleEnd: input.cycleEnd });
+      const route = input.route ?? 'wechat';
+      const result = runSettlement(workspace, input.actor, { cycleEnd: input.cycleEnd, payoutRoute: route });
       report('settlement', 1, 1);
       return {
         settlementNo: result.settlementNo,
+        route,
         cycle: { start: result.cycle.start, end: result.cycle.end },
         payouts: result.payouts.map(payoutRowOf),
         carriedOver: result.carriedOver.map((one) => ({ distributorId: one.distributorId, amountFen: one.amountFen, commissionCount: one.commissionCount })),
@@ -161,7 +166,24 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
       postCommissionClawbacks(workspace, input.actor.userName);
       report('payouts:mall', 2, null);
       await flushPendingMallWrites(workspace);
-      return { items: listPayouts(workspace.sqlite, filter).map(payoutRowOf) };
+      return { items: listPayouts(workspace.sqlite, filter).map(payoutRowOf), exportFiles: pendingExportFiles(workspace, channels, input.settlementNo) };
+    });
+  },
+
+  payoutResults(input, report) {
+    return withWorkspace(input, async (workspace) => {
+      report('payouts:results', 0, 1);
+      // core checks settlement.run; one bad line and nothing is booked
+      const imported = await importPayoutResults(workspace, input.actor, input.resultsFile);
+      if (imported.applied.length > 0) {
+        postCommissionClawbacks(workspace, input.actor.userName);
+        await flushPendingMallWrites(workspace);
+      }
+      report('payouts:results', 1, 1);
+      return {
+        applied: imported.applied.map((one) => ({ outBillNo: one.outBillNo, state: one.state })),
+        errors: imported.errors.map((error) => ({ file: error.file, line: error.line, reason: error.reason })),
+      };
     });
   },
 
@@ -225,6 +247,13 @@ export const tasks: { [K in TaskName]: TaskFunction<K> } = {
     return { file: restored.file, sha256: restored.sha256, checks: restored.checks.map((check) => ({ name: check.name, ok: check.ok, detail: check.detail })) };
   },
 };
+
+/** The export sheets (bank / Alipay, paid by hand) whose payouts still wait for a results sheet. */
+function pendingExportFiles(workspace: Workspace, channels: ConfiguredPayoutChannels, settlementNo: string | undefined): string[] {
+  const waiting = listPayouts(workspace.sqlite, settlementNo ? { settlementNo } : {}).filter((payout) => payout.channel === channels.file.name && !payout.finishedAt);
+  const settlementNos = [...new Set(waiting.map((payout) => payout.settlementNo))].sort();
+  return settlementNos.map((one) => channels.file.filePathFor(one)).filter((file) => existsSync(file));
+}
 
 /** Reconciles, then closes when nothing blocks; a refusal is an answer with its figures, not a failure. */
 function closeTask(input: TaskInputs['close'], report: ReportProgress): CloseMonthResult {
