@@ -136,7 +136,7 @@ export function App() {
           if (appInfo.capabilities.import) return <Import user={user} fileDialogAvailable={appInfo.fileDialogAvailable} />;
           break;
         case 'payouts':
-          if (appInfo.capabilities.payouts) return <Payouts user={user} />;
+          if (appInfo.capabilities.payouts) return <Payouts user={user} fileDialogAvailable={appInfo.fileDialogAvailable} />;
           break;
         case 'close':
           if (appInfo.capabilities.close) return <Close user={user} today={appInfo.today} onOpenReconciliation={() => setScreen('reconcile')} />;

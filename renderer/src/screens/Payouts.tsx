@@ -1,12 +1,12 @@
-import { App as AntApp, Button, Card, Checkbox, Input, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App as AntApp, Alert, Button, Card, Checkbox, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import type { ApiError, CommissionRow, PayoutRow, SessionUser, SettlementRunResult } from '../../../electron/api';
+import { payoutRouteNames, type ApiError, type CommissionRow, type PayoutResultsImportInfo, type PayoutRoute, type PayoutRow, type SessionUser, type SettlementRunResult } from '../../../electron/api';
 import { call, errorOf, useQuery } from '../api-client';
 import { Amount } from '../components/Amount';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { TaskProgress, useTaskProgress } from '../components/TaskProgress';
 import { formatShanghaiTime } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 
 const payoutStateColors: Record<string, string> = { success: 'green', failed: 'red', cancelled: 'red', expired: 'red', created: 'default', accepted: 'blue', processing: 'blue', transferring: 'blue', wait_user_confirm: 'gold' };
 
@@ -94,10 +94,88 @@ function PayoutTable({ rows, expandCommissions, testId }: { rows: PayoutRow[]; e
   );
 }
 
-function SettlementTab({ mayRun }: { mayRun: boolean }) {
+function routeLabel(t: (key: MessageKey) => string, route: PayoutRoute | 'default'): string {
+  return t(`payoutRoute.${route}` as MessageKey);
+}
+
+/**
+ * The bank / Alipay sheets waiting to be paid by hand, and the import of their results sheet. In the
+ * desktop shell the results file comes from a native dialog in main; where there is none (the test
+ * bridge) the path is typed and main validates it.
+ */
+function PayoutResultsImport({ exportFiles, fileDialogAvailable, onImported }: { exportFiles: string[]; fileDialogAvailable: boolean; onImported(): void }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [resultsPath, setResultsPath] = useState('');
+  const [imported, setImported] = useState<PayoutResultsImportInfo | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function runImport() {
+    setError(null);
+    setBusy(true);
+    try {
+      const path = fileDialogAvailable ? (await call('choosePayoutResultsFile', {})).path : resultsPath.trim();
+      if (!path) return;
+      const answer = await call('importPayoutResults', { path });
+      setImported(answer);
+      if (answer.applied.length > 0) {
+        void message.success(t('payoutResults.applied', { count: answer.applied.length }));
+        onImported();
+      }
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card size="small" title={t('payoutResults.exportTitle')} data-testid="payout-export">
+      <Typography.Paragraph type="secondary">{t('payoutResults.exportHint')}</Typography.Paragraph>
+      {exportFiles.map((file) => (
+        <Typography.Paragraph key={file} copyable={{ text: file }} data-testid="payout-export-file">
+          <Typography.Text code>{file}</Typography.Text>
+        </Typography.Paragraph>
+      ))}
+      <Space wrap>
+        {!fileDialogAvailable && (
+          <Input style={{ width: 420 }} value={resultsPath} onChange={(event) => setResultsPath(event.target.value)} placeholder={t('payoutResults.pathPlaceholder')} aria-label={t('payoutResults.path')} />
+        )}
+        <Button type="primary" onClick={() => void runImport()} loading={busy} disabled={!fileDialogAvailable && !resultsPath.trim()}>
+          {fileDialogAvailable ? t('payoutResults.choose') : t('payoutResults.import')}
+        </Button>
+      </Space>
+      <ErrorAlert error={error} />
+      {imported && imported.errors.length === 0 && imported.applied.length > 0 && (
+        <Alert style={{ marginTop: 8 }} type="success" showIcon message={t('payoutResults.applied', { count: imported.applied.length })} data-testid="payout-results-applied" />
+      )}
+      {imported && imported.errors.length > 0 && (
+        <Table
+          style={{ marginTop: 8 }}
+          size="small"
+          rowKey={(row) => `${row.file}:${row.line}`}
+          pagination={false}
+          dataSource={imported.errors}
+          title={() => <Typography.Text type="danger">{t('payoutResults.rejected', { count: imported.errors.length })}</Typography.Text>}
+          data-testid="payout-results-errors"
+          columns={[
+            { title: t('payoutResults.line'), dataIndex: 'line', align: 'right' },
+            { title: t('sync.reason'), dataIndex: 'reason' },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
+function SettlementTab({ mayRun, fileDialogAvailable }: { mayRun: boolean; fileDialogAvailable: boolean }) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const [cycleEnd, setCycleEnd] = useState('');
+  const [route, setRoute] = useState<PayoutRoute>('wechat');
+  const [exportFiles, setExportFiles] = useState<string[]>([]);
+  const [submitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<SettlementRunResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -108,8 +186,9 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
     setBusy(true);
     setError(null);
     try {
-      const settled = await call('settlementRun', cycleEnd ? { cycleEnd } : {});
+      const settled = await call('settlementRun', cycleEnd ? { cycleEnd, route } : { route });
       setResult(settled);
+      setExportFiles([]);
       void message.success(t('settlement.done', { no: settled.settlementNo, count: settled.payouts.length }));
     } catch (failure) {
       setError(errorOf(failure));
@@ -118,9 +197,43 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
     }
   }
 
+  async function submitThis(settlementNo: string) {
+    setSubmitting(true);
+    setError(null);
+    try {
+      const submitted = await call('payoutsAct', { action: 'submit', settlementNo });
+      setResult((current) => (current ? { ...current, payouts: submitted.items } : current));
+      setExportFiles(submitted.exportFiles);
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  async function reloadPayouts(settlementNo: string) {
+    try {
+      const listed = await call('payoutsList', { settlementNo });
+      setResult((current) => (current ? { ...current, payouts: listed.items } : current));
+    } catch (failure) {
+      setError(errorOf(failure));
+    }
+  }
+
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Space>
+      <Space wrap>
+        <label>
+          {t('payoutRoute.label')}{' '}
+          <Select<PayoutRoute>
+            style={{ width: 340 }}
+            value={route}
+            onChange={setRoute}
+            aria-label={t('payoutRoute.label')}
+            data-testid="settlement-route"
+            options={payoutRouteNames.map((name) => ({ value: name, label: routeLabel(t, name) }))}
+          />
+        </label>
         <label>
           {t('settlement.cycleEnd')}{' '}
           <Input type="date" style={{ width: 170 }} value={cycleEnd} onChange={(event) => setCycleEnd(event.target.value)} aria-label={t('settlement.cycleEnd')} />
@@ -130,17 +243,27 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
         </Button>
         {!mayRun && <Typography.Text type="secondary">{t('settlement.noPermission')}</Typography.Text>}
       </Space>
-      <TaskProgress progress={progress} running={busy} />
+      <Typography.Text type="secondary">{t('payoutRoute.hint')}</Typography.Text>
+      <TaskProgress progress={progress} running={busy || submitting} />
       <ErrorAlert error={error} />
       {result && (
         <Card size="small" title={t('settlement.title', { no: result.settlementNo, start: result.cycle.start, end: result.cycle.end })} data-testid="settlement-result">
           <Space wrap style={{ marginBottom: 8 }}>
+            <Tag color="purple" data-testid="settlement-result-route">
+              {routeLabel(t, result.route)}
+            </Tag>
             <Tag color="blue">{t('settlement.payouts', { count: result.payouts.length })}</Tag>
             <Tag>{t('settlement.carriedOver', { count: result.carriedOver.length })}</Tag>
             <Tag color={result.held.length ? 'red' : 'default'}>{t('settlement.held', { count: result.held.length })}</Tag>
             {result.clawbacks > 0 && <Tag color="orange">{t('settlement.clawbacks', { count: result.clawbacks })}</Tag>}
           </Space>
           <PayoutTable rows={result.payouts} expandCommissions={commissions.data?.items ?? []} testId="settlement-payouts" />
+          {mayRun && result.payouts.some((payout) => payout.state === 'created') && (
+            <Button style={{ marginTop: 8 }} onClick={() => void submitThis(result.settlementNo)} loading={submitting}>
+              {t('payoutResults.submitThis')}
+            </Button>
+          )}
+          {exportFiles.length > 0 && <PayoutResultsImport exportFiles={exportFiles} fileDialogAvailable={fileDialogAvailable} onImported={() => void reloadPayouts(result.settlementNo)} />}
           {result.held.length > 0 && (
             <Table
               size="small"
@@ -162,9 +285,10 @@ function SettlementTab({ mayRun }: { mayRun: boolean }) {
   );
 }
 
-function PayoutsTab({ mayRun }: { mayRun: boolean }) {
+function PayoutsTab({ mayRun, fileDialogAvailable }: { mayRun: boolean; fileDialogAvailable: boolean }) {
   const { t } = useI18n();
   const list = useQuery('payoutsList', {});
+  const [exportFiles, setExportFiles] = useState<string[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'submit' | 'poll' | null>(null);
   const progress = useTaskProgress();
@@ -173,7 +297,7 @@ function PayoutsTab({ mayRun }: { mayRun: boolean }) {
     setBusy(action);
     setError(null);
     try {
-      await call('payoutsAct', { action });
+      setExportFiles((await call('payoutsAct', { action })).exportFiles);
       list.reload();
     } catch (failure) {
       setError(errorOf(failure));
@@ -195,13 +319,89 @@ function PayoutsTab({ mayRun }: { mayRun: boolean }) {
       </Space>
       <TaskProgress progress={progress} running={busy !== null} />
       <ErrorAlert error={error ?? list.error} />
+      {mayRun && exportFiles.length > 0 && <PayoutResultsImport exportFiles={exportFiles} fileDialogAvailable={fileDialogAvailable} onImported={list.reload} />}
       <PayoutTable rows={list.data?.items ?? []} testId="payouts-table" />
     </Space>
   );
 }
 
+/** Distributors paid always by their own route, whatever each settlement run's route. */
+function DistributorRoutesTab({ mayRun }: { mayRun: boolean }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const list = useQuery('distributorPayoutRoutes', {});
+  const [items, setItems] = useState<{ distributorId: string; route: PayoutRoute }[] | null>(null);
+  const [distributorId, setDistributorId] = useState('');
+  const [route, setRoute] = useState<PayoutRoute | 'default'>('bank');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const rows = items ?? list.data?.items ?? [];
+
+  async function save(id: string, chosen: PayoutRoute | 'default') {
+    setError(null);
+    setBusy(true);
+    try {
+      const saved = await call('setDistributorPayoutRoute', { distributorId: id, route: chosen === 'default' ? null : chosen });
+      setItems(saved.items);
+      void message.success(t('payoutRoute.saved', { id }));
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Paragraph type="secondary">{t('payoutRoute.intro')}</Typography.Paragraph>
+      {mayRun ? (
+        <Space wrap>
+          <Input style={{ width: 200 }} value={distributorId} onChange={(event) => setDistributorId(event.target.value)} placeholder={t('payoutRoute.distributorId')} aria-label={t('payoutRoute.distributorId')} />
+          <Select<PayoutRoute | 'default'>
+            style={{ width: 340 }}
+            value={route}
+            onChange={setRoute}
+            aria-label={t('payoutRoute.label')}
+            data-testid="distributor-route-select"
+            options={[...payoutRouteNames, 'default' as const].map((name) => ({ value: name, label: routeLabel(t, name) }))}
+          />
+          <Button type="primary" onClick={() => void save(distributorId.trim(), route)} loading={busy} disabled={!distributorId.trim()}>
+            {t('payoutRoute.save')}
+          </Button>
+        </Space>
+      ) : (
+        <Typography.Text type="secondary">{t('payoutRoute.noPermission')}</Typography.Text>
+      )}
+      <ErrorAlert error={error ?? list.error} />
+      <Table
+        size="small"
+        rowKey="distributorId"
+        loading={list.loading}
+        dataSource={rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        locale={{ emptyText: t('payoutRoute.none') }}
+        data-testid="distributor-routes"
+        columns={[
+          { title: t('payoutRoute.distributorId'), dataIndex: 'distributorId' },
+          { title: t('payoutRoute.label'), dataIndex: 'route', render: (value: PayoutRoute) => routeLabel(t, value) },
+          {
+            title: '',
+            key: 'reset',
+            render: (_value, row) =>
+              mayRun ? (
+                <Button size="small" onClick={() => void save(row.distributorId, 'default')} disabled={busy}>
+                  {t('payoutRoute.reset')}
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+    </Space>
+  );
+}
+
 /** Commission basis (mismatches flagged), settlement runs, and the payouts with their states. */
-export function Payouts({ user }: { user: SessionUser }) {
+export function Payouts({ user, fileDialogAvailable }: { user: SessionUser; fileDialogAvailable: boolean }) {
   const { t } = useI18n();
   const mayRun = user.permissions.includes('settlement.run');
   return (
@@ -210,8 +410,9 @@ export function Payouts({ user }: { user: SessionUser }) {
       <Tabs
         destroyOnHidden
         items={[
-          { key: 'settlement', label: t('settlement.tab'), children: <SettlementTab mayRun={mayRun} /> },
-          { key: 'payouts', label: t('payouts.tab'), children: <PayoutsTab mayRun={mayRun} /> },
+          { key: 'settlement', label: t('settlement.tab'), children: <SettlementTab mayRun={mayRun} fileDialogAvailable={fileDialogAvailable} /> },
+          { key: 'payouts', label: t('payouts.tab'), children: <PayoutsTab mayRun={mayRun} fileDialogAvailable={fileDialogAvailable} /> },
+          { key: 'routes', label: t('payoutRoute.tab'), children: <DistributorRoutesTab mayRun={mayRun} /> },
           { key: 'commissions', label: t('commissions.tab'), children: <CommissionsTab /> },
         ]}
       />

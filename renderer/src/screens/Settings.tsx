@@ -6,7 +6,7 @@ import { call, errorOf, useQuery } from '../api-client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatFen, formatShanghaiTime, parseYuanText } from '../format';
 import { useI18n } from '../i18n';
-import { BackupCard, PayoutMerchantCard, SettlementSettingsCard } from './SettingsCards';
+import { BackupCard, PayoutMerchantCard, SettlementSettingsCard, UnconfirmedPolicyCard } from './SettingsCards';
 import { MallConnectionForm } from './Sync';
 
 function RatesCard({ mayChange }: { mayChange: boolean }) {
@@ -302,6 +302,7 @@ export function Settings({
       <SealCard mayChange={user.permissions.includes('settings.change')} fileDialogAvailable={fileDialogAvailable} />
       <PayoutMerchantCard mayChange={user.permissions.includes('settings.change')} />
       <SettlementSettingsCard mayChange={user.permissions.includes('settings.change')} />
+      <UnconfirmedPolicyCard mayChange={user.permissions.includes('settings.change')} />
       <BackupCard user={user} fileDialogAvailable={fileDialogAvailable} onSessionChange={onSessionChange} />
       <VerifyCard />
     </Space>

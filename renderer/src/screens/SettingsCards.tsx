@@ -1,4 +1,4 @@
-import { App as AntApp, Button, Card, Descriptions, Form, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { ApiError, BackupInfo, PayoutApiKind, SavePayoutMerchantArgs, SessionState, SessionUser, SettlementCycleInfo } from '../../../electron/api';
 import { call, errorOf, useQuery } from '../api-client';
@@ -269,6 +269,93 @@ export function SettlementSettingsCard({ mayChange }: { mayChange: boolean }) {
           <Typography.Text type="secondary">{t('settings.adminOnly')}</Typography.Text>
         )}
       </Form>
+    </Card>
+  );
+}
+
+/**
+ * Whether polling cancels WeChat transfer bills the payee has not confirmed N minutes after they
+ * were sent; off, WeChat itself expires them after 24 h.
+ */
+export function UnconfirmedPolicyCard({ mayChange }: { mayChange: boolean }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const policy = useQuery('unconfirmedPolicy', {});
+  const [mode, setMode] = useState<'off' | 'cancel'>('off');
+  const [minutes, setMinutes] = useState<number | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const data = policy.data;
+  const maximumMinutes = data?.maximumMinutes ?? 1430;
+
+  useEffect(() => {
+    if (data) {
+      setMode(data.cancelAfterMinutes === null ? 'off' : 'cancel');
+      setMinutes(data.cancelAfterMinutes);
+    }
+  }, [data]);
+
+  async function save() {
+    setError(null);
+    if (mode === 'cancel' && (minutes === null || !Number.isInteger(minutes) || minutes < 1 || minutes > maximumMinutes)) {
+      setError({ code: 'invalid_input', message: t('unconfirmed.invalid', { max: maximumMinutes }) });
+      return;
+    }
+    setBusy(true);
+    try {
+      await call('saveUnconfirmedPolicy', { cancelAfterMinutes: mode === 'off' ? null : minutes });
+      void message.success(t('settings.saved'));
+      policy.reload();
+    } catch (failure) {
+      setError(errorOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title={t('unconfirmed.title')} data-testid="unconfirmed-card">
+      <Typography.Paragraph type="secondary">{t('unconfirmed.explanation')}</Typography.Paragraph>
+      <ErrorAlert error={policy.error ?? error} />
+      {data && (
+        <Tag color={data.cancelAfterMinutes === null ? 'default' : 'blue'} data-testid="unconfirmed-current" style={{ marginBottom: 12 }}>
+          {data.cancelAfterMinutes === null ? t('unconfirmed.currentOff') : t('unconfirmed.currentOn', { minutes: data.cancelAfterMinutes })}
+        </Tag>
+      )}
+      <Space direction="vertical">
+        <Radio.Group
+          value={mode}
+          disabled={!mayChange}
+          onChange={(event) => setMode(event.target.value as 'off' | 'cancel')}
+          options={[
+            { value: 'off', label: t('unconfirmed.off') },
+            { value: 'cancel', label: t('unconfirmed.cancelAfter') },
+          ]}
+        />
+        {mode === 'cancel' && (
+          <Space direction="vertical" size={2}>
+            <InputNumber
+              style={{ width: 160 }}
+              min={1}
+              max={maximumMinutes}
+              precision={0}
+              value={minutes}
+              onChange={(value) => setMinutes(value)}
+              disabled={!mayChange}
+              aria-label={t('unconfirmed.minutes')}
+              addonAfter={t('unconfirmed.minutes')}
+            />
+            <Typography.Text type="secondary">{t('unconfirmed.minutesHint', { max: maximumMinutes })}</Typography.Text>
+          </Space>
+        )}
+        {mayChange ? (
+          <Button type="primary" onClick={() => void save()} loading={busy}>
+            {t('common.save')}
+          </Button>
+        ) : (
+          <Typography.Text type="secondary">{t('settings.adminOnly')}</Typography.Text>
+        )}
+      </Space>
     </Card>
   );
 }
