@@ -1,4 +1,4 @@
-import { parseYuanToFen, type Fen } from '../../money';
+import { parseYuanToFen } from '../../money';
 
 type ParsedMoney = ReturnType<typeof parseYuanToFen>;
 
