@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
@@ -135,6 +136,26 @@ describe('raw lines of imported files', () => {
     for (const row of withRawLines(sqlite, rows)) {
       expect(row.rawLine).toContain(`\`${row.orderNo},`);
       expect(row.fileName).toBe(Number(row.orderNo.slice(2)) <= 300 ? 'a.csv' : 'b.csv');
+    }
+  });
+
+  it('a zip of two bills: the first member\'s lines are stored once, rows of the second keep their own text', async () => {
+    temp = createTempWorkspace();
+    const firstBill = wechatTradeBill('ALL', tradeRows(50, 1), { eol: '\n' });
+    const secondBill = wechatTradeBill('ALL', tradeRows(50, 101), { eol: '\n' });
+    const path = join(temp.directory, 'bills.zip');
+    writeFileSync(path, zipSync({ 'a.csv': strToU8(firstBill), 'b.csv': strToU8(secondBill) }));
+    const result = await importChannelFile(temp.workspace, path, { actor: admin });
+    expect(result).toMatchObject({ rows: 100, error: null });
+    const sqlite = temp.workspace.sqlite;
+    const rows = sqlite.prepare(`SELECT file_id AS fileId, line_number AS lineNumber, raw_line AS rawLine, merchant_order_no AS orderNo FROM channel_transactions ORDER BY id`).all() as
+      { fileId: number; lineNumber: number; rawLine: string | null; orderNo: string }[];
+    expect(rows.filter((row) => row.rawLine === null).map((row) => row.orderNo)).toEqual(tradeRows(50, 1).map((row) => row.orderNo));
+    const firstLines = firstBill.split('\n');
+    const secondLines = secondBill.split('\n');
+    for (const row of withRawLines(sqlite, rows)) {
+      const fromFirst = Number(row.orderNo.slice(2)) <= 50;
+      expect(row.rawLine).toBe((fromFirst ? firstLines : secondLines)[row.lineNumber - 1]);
     }
   });
 
