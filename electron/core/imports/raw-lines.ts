@@ -130,9 +130,12 @@ export class RawLineBlockWriter {
       const line = lines[index];
       this.lines.push(line);
       this.characterCount += line.length;
-      if (this.characterCount >= BLOCK_CHARACTER_COUNT) this.seal();
+      if (this.characterCount >= BLOCK_CHARACTER_COUNT) {
+        this.seal();
+        // A zip member arrives as one batch of all its lines: the bound holds within a batch too.
+        while (this.pending.length > PENDING_BLOCK_COUNT_MAX) await this.writeOldest();
+      }
     }
-    while (this.pending.length > PENDING_BLOCK_COUNT_MAX) await this.writeOldest();
   }
 
   /** Writes every remaining block; returns the number of lines stored. */
