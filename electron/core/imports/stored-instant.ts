@@ -29,7 +29,7 @@ export class StoredInstantCache {
       return toStoredInstant(occurredAt);
     }
     const beijingHour = occurredAt.slice(0, 13);
-    let utcHour = this.utcHourByBeijingHour.get(beijingHour);
+    const utcHour = this.utcHourByBeijingHour.get(beijingHour);
     if (utcHour === undefined) {
       const stored = toStoredInstant(occurredAt);
       if (beijingHourPattern.test(beijingHour)) this.utcHourByBeijingHour.set(beijingHour, stored.slice(0, 13));
