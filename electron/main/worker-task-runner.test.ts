@@ -8,7 +8,7 @@ import { fixedClock } from '../core/calendar/shanghai';
 import { LedgerdeskError } from '../core/errors';
 import { createWorkspace } from '../core/workspace';
 import type { TaskRunner } from './tasks';
-import { createWorkerTaskRunner } from './worker-task-runner';
+import { createWorkerTaskRunner, TASK_WORKER_YOUNG_GENERATION_MB } from './worker-task-runner';
 
 /**
  * The long operations in a real worker thread, as the Electron shell runs them: task-worker.ts is
@@ -79,5 +79,19 @@ describe('worker task runner (real worker_threads)', () => {
     expect(result.ok).toBe(true);
     writeFileSync(join(directory, 'not-a-workspace.ldw'), 'plain text');
     await expect(runner.run('verify', { path: join(directory, 'not-a-workspace.ldw'), passphrase: PASSPHRASE }, () => undefined)).rejects.toMatchObject({ code: expect.stringMatching(/^(not_a_workspace|wrong_passphrase|workspace_damaged)$/) });
+  });
+});
+
+describe('task worker options', () => {
+  it('gives every task worker the larger young generation', async () => {
+    const seen: unknown[] = [];
+    const runner = createWorkerTaskRunner((options) => {
+      seen.push(options.resourceLimits);
+      // A worker that answers at once, so the runner's promise settles.
+      return new Worker('require("node:worker_threads").parentPort.postMessage({ type: "result", value: 1 })', { ...options, eval: true });
+    });
+    await expect(runner.run('verify', { path: 'unused', passphrase: 'unused' }, () => undefined)).resolves.toBe(1);
+    expect(seen).toEqual([{ maxYoungGenerationSizeMb: TASK_WORKER_YOUNG_GENERATION_MB }]);
+    expect(TASK_WORKER_YOUNG_GENERATION_MB).toBeGreaterThan(48); // above V8's default (3 x 16 MB)
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TASK_WORKER_YOUNG_GENERATION_MB } from '../../electron/main/worker-task-runner';
 import { parseBenchArgs, usage, type BenchCommand } from './args';
 import { artifactNames, isArtifactName, prepareArtifact, type ArtifactName } from './artifacts';
 import { peakMemoryMb, printChildResult, runChild, type ChildOutcome } from './child';
@@ -79,7 +80,9 @@ async function runAll(command: Extract<BenchCommand, { mode: 'run' }>): Promise<
     if (unknown.length) throw new Error(`unknown operation(s): ${unknown.join(', ')}; known: ${benchOperations.map(operationKey).join(', ')}`);
   }
   const dataDir = command.dataDir ? resolve(command.dataDir) : mkdtempSync(join(tmpdir(), `ledgerdesk-bench-${scale.name}-`));
-  const nodeOptions = command.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(command.cpuProfileDir)}`] : [];
+  // Each measuring child gets the young generation the app's task worker has (worker-task-runner.ts).
+  const semiSpaceOption = `--max-semi-space-size=${TASK_WORKER_YOUNG_GENERATION_MB / 3}`;
+  const nodeOptions = [semiSpaceOption, ...(command.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(command.cpuProfileDir)}`] : [])];
   log(`scale ${scale.name}, inputs in ${dataDir}`);
   const startedAt = Date.now();
   const lines: TableLine[] = [];
