@@ -50,6 +50,22 @@ describe('transaction details', () => {
   });
 });
 
+describe('streaming a detail report', () => {
+  it('reads with a small page cache and gives the workspace its own cache back, also when the reader stops early', () => {
+    const workspace = workspaceWithLedger();
+    const cacheSize = () => workspace.sqlite.pragma('cache_size', { simple: true });
+    const workspaceCacheSize = cacheSize();
+    expect(workspaceCacheSize).toBe(-262144);
+    const cacheSizesSeen: unknown[] = [];
+    const rows = transactionDetails(workspace.sqlite, october);
+    for (const _row of rows) break; // stop after the first row: the generator's finally must still run
+    cacheSizesSeen.push(cacheSize());
+    expect([...rows].length).toBe(transactionDetailCount(workspace.sqlite, october));
+    cacheSizesSeen.push(cacheSize());
+    expect(cacheSizesSeen).toEqual([workspaceCacheSize, workspaceCacheSize]);
+  });
+});
+
 describe('refund details', () => {
   it('shows each refund entry with its order, channel, split and clearing state', () => {
     const workspace = workspaceWithLedger();

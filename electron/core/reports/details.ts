@@ -10,10 +10,24 @@ import type { ReportPeriod } from './period';
  * connection must not be used for anything else (better-sqlite3 refuses that).
  */
 
-function lazyRows<Raw, Row>(statement: SqliteStatement, parameters: unknown[], shape: (raw: Raw) => Row): Iterable<Row> {
+/**
+ * Page cache while a detail report streams (32 MiB instead of the workspace's 256 MiB): a
+ * million-row scan reads each page once, so a large cache only adds to the export's peak memory
+ * (DESIGN.md section 12 bounds it at 500 MB) without saving a read.
+ */
+const STREAMING_CACHE_SIZE_KIB = 32 * 1024;
+
+function lazyRows<Raw, Row>(sqlite: SqliteDatabase, statement: SqliteStatement, parameters: unknown[], shape: (raw: Raw) => Row): Iterable<Row> {
   return {
     *[Symbol.iterator]() {
-      for (const raw of statement.iterate(...parameters) as Iterable<Raw>) yield shape(raw);
+      const cacheSizeBefore = sqlite.pragma('cache_size', { simple: true }) as number;
+      sqlite.pragma(`cache_size = -${STREAMING_CACHE_SIZE_KIB}`);
+      try {
+        for (const raw of statement.iterate(...parameters) as Iterable<Raw>) yield shape(raw);
+      } finally {
+        // The statement's iterator is closed by now (for-of returns it first), so the connection is free.
+        sqlite.pragma(`cache_size = ${cacheSizeBefore}`);
+      }
     },
   };
 }
@@ -64,7 +78,7 @@ export function transactionDetails(sqlite: SqliteDatabase, period: ReportPeriod)
     )
     .raw(true);
   type RawPosting = [string, string, string, string, string, string | null, string | null, number, string, string | null, number, number, string | null];
-  return lazyRows(statement, [period.from, period.to], (raw: RawPosting): TransactionDetailRow => {
+  return lazyRows(sqlite, statement, [period.from, period.to], (raw: RawPosting): TransactionDetailRow => {
     const accountNameZh = accountNameByCode.get(raw[8]);
     // postings.account_code references accounts(code): a miss is a broken workspace, our bug.
     if (accountNameZh === undefined) throw new Error(`posting of entry ${raw[0]} names unknown account ${raw[8]}`);
@@ -181,7 +195,7 @@ export function refundDetails(sqlite: SqliteDatabase, period: ReportPeriod): Ite
      GROUP BY e.id
      ORDER BY e.occurred_at, e.id`,
   );
-  return lazyRows(statement, [period.from, period.to], shapeRefund);
+  return lazyRows(sqlite, statement, [period.from, period.to], shapeRefund);
 }
 
 function shapeRefund(raw: RefundRaw): RefundDetailRow {
@@ -371,7 +385,7 @@ export function payoutDetails(sqlite: SqliteDatabase, period: ReportPeriod): Ite
     fee: number;
     paidOut: number;
   };
-  return lazyRows(statement, [period.from, period.to], (raw: Raw): PayoutDetailRow => {
+  return lazyRows(sqlite, statement, [period.from, period.to], (raw: Raw): PayoutDetailRow => {
     const payment = raw.entryType === 'payout_paid' || raw.entryType === 'withdrawal_paid';
     return {
       entryNo: raw.entryNo,
