@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { applyCipherKey, CURRENT_CIPHER_SCHEME, type CipherScheme, READABLE_CIPHER_SCHEMES } from './cipher';
 import { bundledMigrations, type BundledMigration } from './migrations/bundle.generated';
 import * as schema from './schema';
 
@@ -39,6 +40,8 @@ export interface OpenWorkspaceOptions {
   readonly?: boolean;
   /** The migrations this build ships; tests pass a shorter list to play an older app. */
   migrations?: BundledMigration[];
+  /** The scheme of a new workspace; tests pass the older one to play a workspace of an earlier build. */
+  cipherScheme?: CipherScheme;
 }
 
 const MIGRATIONS_TABLE = 'ledgerdesk_migrations';
@@ -55,16 +58,23 @@ function readFileHeader(path: string): Buffer {
   return header;
 }
 
-function quoteSqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-function applyKey(sqlite: SqliteDatabase, passphrase: string): void {
-  // SQLCipher-compatible AES-256 page encryption; SQLCipher derives the key from the passphrase
-  // (PBKDF2-HMAC-SHA512, salt stored in the file's first 16 bytes).
-  sqlite.pragma(`cipher=${quoteSqlString('sqlcipher')}`);
-  sqlite.pragma(`legacy=4`);
-  sqlite.pragma(`key=${quoteSqlString(passphrase)}`);
+/**
+ * Opens the file with the first scheme whose key decrypts it (a new file: the current scheme).
+ * A failed key leaves a connection unusable for another cipher, so each try is its own connection.
+ */
+function openDecrypted(options: OpenWorkspaceOptions): SqliteDatabase | null {
+  const schemes = options.create ? [options.cipherScheme ?? CURRENT_CIPHER_SCHEME] : READABLE_CIPHER_SCHEMES;
+  for (const scheme of schemes) {
+    const sqlite = new Database(options.path, { readonly: Boolean(options.readonly), fileMustExist: !options.create });
+    try {
+      applyCipherKey(sqlite, options.passphrase, scheme);
+      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+      return sqlite;
+    } catch {
+      sqlite.close();
+    }
+  }
+  return null;
 }
 
 /**
@@ -89,21 +99,17 @@ export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceO
   if (!options.passphrase) {
     return { ok: false, error: { code: 'wrong_passphrase', message: 'a passphrase is required' } };
   }
-  const sqlite = new Database(options.path, { readonly: Boolean(options.readonly), fileMustExist: !options.create });
+  const sqlite = openDecrypted(options);
+  if (!sqlite) {
+    return {
+      ok: false,
+      error: {
+        code: 'wrong_passphrase',
+        message: `cannot decrypt ${options.path}: the passphrase is wrong, or the file is not a Ledgerdesk workspace`,
+      },
+    };
+  }
   try {
-    applyKey(sqlite, options.passphrase);
-    try {
-      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch {
-      sqlite.close();
-      return {
-        ok: false,
-        error: {
-          code: 'wrong_passphrase',
-          message: `cannot decrypt ${options.path}: the passphrase is wrong, or the file is not a Ledgerdesk workspace`,
-        },
-      };
-    }
     if (!options.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');

@@ -1,3 +1,4 @@
+import { CURRENT_CIPHER_SCHEME } from '../../db/cipher';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledMigrations } from '../../db/migrations/bundle.generated';
@@ -24,11 +25,12 @@ const fileNames: Record<ArtifactName, string> = {
 
 /**
  * Workspace artifacts are named after the schema they were built with: a kept --data-dir from an
- * older build is never reused after a migration lands (a new trigger or table would be missing).
+ * older build is never reused after a migration lands (a new trigger or table would be missing),
+ * nor one written under an older cipher scheme (it would still open, and measure the old cipher).
  */
 function schemaTag(): string {
   const last = bundledMigrations[bundledMigrations.length - 1];
-  return `schema${bundledMigrations.length}-${last ? last.hash.slice(0, 8) : 'none'}`;
+  return `schema${bundledMigrations.length}-${last ? last.hash.slice(0, 8) : 'none'}-${CURRENT_CIPHER_SCHEME}`;
 }
 
 export function artifactPath(dataDir: string, name: ArtifactName): string {

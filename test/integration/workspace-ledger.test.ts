@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundledMigrations } from '../../db/migrations/bundle.generated';
+import { applyCipherKey, CURRENT_CIPHER_SCHEME, keyDecryptsFirstPage, READABLE_CIPHER_SCHEMES } from '../../db/cipher';
 import { openWorkspaceDatabase } from '../../db/open';
 import { LedgerdeskError } from '../../electron/core/errors';
 import { fen } from '../../electron/core/money';
@@ -57,6 +58,37 @@ describe('encrypted workspace', () => {
     } catch (error) {
       expect((error as LedgerdeskError).code).toBe('wrong_passphrase');
     }
+  });
+
+  it('creates new workspaces under AEGIS-256: the SQLCipher 4 scheme does not decrypt them, AEGIS-256 does', () => {
+    temp = createTempWorkspace();
+    temp.workspace.close();
+    for (const scheme of READABLE_CIPHER_SCHEMES) {
+      const raw = new Database(temp.path, { readonly: true });
+      applyCipherKey(raw, TEST_PASSPHRASE, scheme);
+      expect(keyDecryptsFirstPage(raw)).toBe(scheme === CURRENT_CIPHER_SCHEME);
+      raw.close();
+    }
+    expect(CURRENT_CIPHER_SCHEME).toBe('aegis-256');
+  });
+
+  it('still opens a workspace an earlier build wrote under SQLCipher 4, keeps its scheme, and refuses a wrong passphrase', () => {
+    temp = createTempWorkspace();
+    const olderPath = join(temp.directory, 'earlier-build.ldw');
+    const created = openWorkspaceDatabase({ path: olderPath, passphrase: TEST_PASSPHRASE, create: true, cipherScheme: 'sqlcipher-4' });
+    if (!created.ok) throw new Error(created.error.message);
+    created.database.sqlite.exec(`INSERT INTO workspace_meta (key, value) VALUES ('probe', '旧版本')`);
+    created.database.sqlite.close();
+    const reopened = openWorkspaceDatabase({ path: olderPath, passphrase: TEST_PASSPHRASE });
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    expect(reopened.database.sqlite.prepare(`SELECT value FROM workspace_meta WHERE key = 'probe'`).get()).toEqual({ value: '旧版本' });
+    reopened.database.sqlite.close();
+    const raw = new Database(olderPath, { readonly: true });
+    applyCipherKey(raw, TEST_PASSPHRASE, 'sqlcipher-4');
+    expect(keyDecryptsFirstPage(raw)).toBe(true);
+    raw.close();
+    const wrong = openWorkspaceDatabase({ path: olderPath, passphrase: 'wrong passphrase' });
+    expect(wrong.ok ? null : wrong.error.code).toBe('wrong_passphrase');
   });
 
   it('refuses files that are not workspaces', () => {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
+import { applyCipherKey, keyDecryptsFirstPage, READABLE_CIPHER_SCHEMES } from '../../../db/cipher';
 import { copyFileSync, existsSync, readSync, openSync, closeSync, renameSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { appendAudit, auditHead } from '../audit/audit-log';
@@ -84,23 +85,22 @@ function damaged(backupFile: string, reason: string, details?: unknown): Ledgerd
 }
 
 /**
- * Whether the passphrase decrypts page 1 (the header): then a later "not a database" means a
- * damaged page, not a wrong passphrase. Same cipher settings as db/open.ts.
+ * Whether the passphrase decrypts page 1 (the header) under any scheme a workspace may be in: then
+ * a later "not a database" means a damaged page, not a wrong passphrase.
  */
 function firstPageDecrypts(path: string, passphrase: string): boolean {
-  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    sqlite.pragma(`cipher=${quoteSqlString('sqlcipher')}`);
-    sqlite.pragma('legacy=4');
-    sqlite.pragma(`key=${quoteSqlString(passphrase)}`);
-    sqlite.pragma('schema_version', { simple: true });
-    return true;
-  } catch (error) {
-    // NOTADB: page 1 does not decrypt. Anything else (CORRUPT: fewer pages than the header says) is damage.
-    return (error as { code?: unknown }).code !== 'SQLITE_NOTADB';
-  } finally {
-    sqlite.close();
-  }
+  return READABLE_CIPHER_SCHEMES.some((scheme) => {
+    const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      applyCipherKey(sqlite, passphrase, scheme);
+      // Anything but NOTADB (CORRUPT: fewer pages than the header says) is damage past page 1.
+      return keyDecryptsFirstPage(sqlite);
+    } catch {
+      return true;
+    } finally {
+      sqlite.close();
+    }
+  });
 }
 
 /** Opens the copy; any read failure of a damaged file (SQLITE_CORRUPT, NOTADB, IOERR) becomes a typed refusal. */
