@@ -2,9 +2,7 @@
 // compiler at run time. node_modules stay external (the native SQLite module cannot be bundled).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['electron/cli/entry.ts'],
-  outfile: 'out/cli/ledgerdesk.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -14,4 +12,8 @@ await build({
   logLevel: 'warning',
   // pdf.ts falls back to require() when import.meta is empty, as it is in this CommonJS bundle.
   logOverride: { 'empty-import-meta': 'silent' },
-});
+};
+
+await build({ ...common, entryPoints: ['electron/cli/entry.ts'], outfile: 'out/cli/ledgerdesk.cjs' });
+// Imports parse files on a worker thread running this bundle (electron/cli/parse-worker.ts).
+await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: 'out/cli/channel-parse-worker.cjs' });

@@ -1,4 +1,7 @@
 import { runCli } from './main';
+import { useBundledChannelParseWorker } from './parse-worker';
+
+useBundledChannelParseWorker(__dirname);
 
 runCli(process.argv.slice(2), process.env).then(
   (code) => {

@@ -1,11 +1,13 @@
-import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/calendar/shanghai';
 import { LedgerdeskError } from '../core/errors';
+import { PARSE_ON_WORKER_FILE_BYTES_MIN } from '../core/imports/parsed-file';
+import { writeWechatTradeBill } from '../../test/bench/data/channel-bills';
 import { createWorkspace } from '../core/workspace';
 import type { TaskRunner } from './tasks';
 import { createWorkerTaskRunner, TASK_WORKER_YOUNG_GENERATION_MB } from './worker-task-runner';
@@ -20,7 +22,41 @@ const NOW = '2026-11-02T02:00:00.000Z';
 const PASSPHRASE = 'worker passphrase 2026';
 const actor = { userName: 'admin', role: 'admin' as const };
 
+const bundleOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  logLevel: 'warning',
+  logOverride: { 'empty-import-meta': 'silent' },
+} as const;
+
+/**
+ * electron-vite's `?nodeWorker` imports, the way it builds them: the imported file becomes a
+ * bundle of its own and the import a factory of Workers running it. Each start is written to
+ * `marker`, so a test can see that the nested worker really ran.
+ */
+function nodeWorkerImports(outDirectory: string, marker: string): Plugin {
+  return {
+    name: 'node-worker-imports',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /\?nodeWorker$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\?nodeWorker$/, '.ts')), namespace: 'node-worker' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'node-worker' }, async (args) => {
+        const outfile = join(outDirectory, `${basename(args.path, '.ts')}.cjs`);
+        await build({ ...bundleOptions, entryPoints: [args.path], outfile });
+        return {
+          contents: `const { Worker } = require('node:worker_threads');
+            module.exports = (options) => { require('node:fs').appendFileSync(${JSON.stringify(marker)}, 'start\\n'); return new Worker(${JSON.stringify(outfile)}, options); };`,
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
+
 describe('worker task runner (real worker_threads)', () => {
+  let parseWorkerMarker: string;
   let bundleDirectory: string;
   let directory: string;
   let workspacePath: string;
@@ -31,17 +67,8 @@ describe('worker task runner (real worker_threads)', () => {
     mkdirSync(resolve('out'), { recursive: true });
     bundleDirectory = mkdtempSync(join(resolve('out'), 'test-task-worker-'));
     const workerFile = join(bundleDirectory, 'task-worker.cjs');
-    await build({
-      entryPoints: ['electron/main/task-worker.ts'],
-      outfile: workerFile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
-      logLevel: 'warning',
-      logOverride: { 'empty-import-meta': 'silent' },
-    });
+    parseWorkerMarker = join(bundleDirectory, 'parse-worker-starts.txt');
+    await build({ ...bundleOptions, entryPoints: ['electron/main/task-worker.ts'], outfile: workerFile, plugins: [nodeWorkerImports(bundleDirectory, parseWorkerMarker)] });
     runner = createWorkerTaskRunner((options) => new Worker(workerFile, options));
     directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-worker-runner-'));
     workspacePath = join(directory, 'books.ldw');
@@ -72,6 +99,17 @@ describe('worker task runner (real worker_threads)', () => {
     await expect(again).rejects.toMatchObject({ code: 'conflict' });
     const wrong = runner.run('verify', { path: workspacePath, passphrase: 'not the passphrase' }, () => undefined);
     await expect(wrong).rejects.toMatchObject({ code: 'wrong_passphrase' });
+  });
+
+  it('imports a large bill in the task worker, parsing it on a worker of its own', async () => {
+    const bill = join(directory, 'wechat-tradebill-ALL-20261001.csv');
+    writeWechatTradeBill(bill, { seed: 9, rowCount: 20_000 });
+    expect(statSync(bill).size).toBeGreaterThanOrEqual(PARSE_ON_WORKER_FILE_BYTES_MIN);
+    const progress: number[] = [];
+    const result = await runner.run('import', { path: workspacePath, passphrase: PASSPHRASE, actor, now: NOW, files: [bill] }, (_label, done) => progress.push(done));
+    expect(result.files).toMatchObject([{ kind: 'wechat_trade_all', rows: 20_000, error: null }]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(readFileSync(parseWorkerMarker, 'utf8')).toBe('start\n');
   });
 
   it('verifies the backup copy in the worker', async () => {

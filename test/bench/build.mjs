@@ -3,12 +3,11 @@
 // SQLite module cannot be bundled, so the output must live inside the project (out/...) for
 // node to find them. `node test/bench/build.mjs [OUTFILE]`; default out/cli/bench.cjs.
 import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
 
 const outfile = process.argv[2] ?? 'out/cli/bench.cjs';
 
-await build({
-  entryPoints: ['test/bench/main.ts'],
-  outfile,
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -18,4 +17,8 @@ await build({
   logLevel: 'warning',
   // pdf.ts falls back to require() when import.meta is empty, as it is in this CommonJS bundle.
   logOverride: { 'empty-import-meta': 'silent' },
-});
+};
+
+await build({ ...common, entryPoints: ['test/bench/main.ts'], outfile });
+// The bench's imports parse on a worker thread, as the CLI's do (electron/cli/parse-worker.ts).
+await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: join(dirname(outfile), 'channel-parse-worker.cjs') });

@@ -4,22 +4,13 @@ import { basename } from 'node:path';
 import { appendAudit } from '../audit/audit-log';
 import { requirePermission, type Actor } from '../auth';
 import { toStoredInstant } from '../calendar/shanghai';
-import {
-  ChannelFileParseError,
-  openChannelFile,
-  type BankColumnMapping,
-  type ChannelFileError,
-  type ChannelFileKind,
-  type ChannelName,
-  type ChannelRow,
-  type ChannelRowBatch,
-} from '../channels';
+import { ChannelFileParseError, type BankColumnMapping, type ChannelFileError, type ChannelFileKind, type ChannelName } from '../channels';
 import { PeriodClosedError, postEntry } from '../ledger/post';
 import { channelFeeEntry } from '../ledger/rules';
 import { fen } from '../money';
 import type { Workspace } from '../workspace';
-import { RawLineBlockWriter } from './raw-lines';
-import { StoredInstantCache } from './stored-instant';
+import { openParsedFile } from './parsed-file';
+import { nullableAt, type ChannelRowColumns } from './row-columns';
 
 export interface ImportedFileResult {
   file: string;
@@ -41,14 +32,18 @@ export interface ImportOptions {
 /** Progress is reported after about this many rows. */
 const PROGRESS_ROW_COUNT = 5000;
 
-async function sha256OfFile(path: string): Promise<string> {
+async function sha256AndSizeOfFile(path: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
-function feeDayKey(row: ChannelRow): string {
-  return `${row.channel}|${row.businessDate}`;
+function feeDayKey(channel: string, businessDate: string): string {
+  return `${channel}|${businessDate}`;
 }
 
 /**
@@ -62,8 +57,9 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
   const result: ImportedFileResult = { file: path, kind: null, channel: null, rows: 0, overlappingRows: 0, skippedDuplicate: false, error: null };
   const sqlite = workspace.sqlite;
   let contentSha256: string;
+  let fileBytes: number;
   try {
-    contentSha256 = await sha256OfFile(path);
+    ({ sha256: contentSha256, bytes: fileBytes } = await sha256AndSizeOfFile(path));
   } catch (error) {
     result.error = { file: path, line: null, reason: `cannot read the file: ${(error as Error).message}` };
     return result;
@@ -74,11 +70,11 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
   if (known) {
     return { ...result, kind: known.kind, channel: known.channel, rows: known.row_count, skippedDuplicate: true };
   }
-  const opened = await openChannelFile(path, { bankMapping: options.bankMapping });
+  const opened = await openParsedFile(path, fileBytes, { bankMapping: options.bankMapping });
   if (!opened.ok) return { ...result, error: { ...opened.error, file: path } };
-  const reader = opened.reader;
-  result.kind = reader.kind;
-  result.channel = reader.channel;
+  const parsed = opened.file;
+  result.kind = parsed.kind;
+  result.channel = parsed.channel;
 
   const now = workspace.clock.now();
   const insertFile = sqlite.prepare(
@@ -90,82 +86,83 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
        merchant_refund_no, channel_trade_no, channel_refund_no, amount_fen, order_amount_fen, fee_fen, currency, occurred_at,
        business_date, status, account, counterparty, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const storedInstants = new StoredInstantCache();
+  const insertBlock = sqlite.prepare(`INSERT INTO channel_file_blocks (file_id, first_line_number, line_count, data) VALUES (?, ?, ?, ?)`);
+  const dates = { first: null as string | null, last: null as string | null };
 
-  /** Inserts a batch's rows; the row keeps its own text only when it is not simply its line of the stored file. */
-  function insertRows(fileId: number, batch: ChannelRowBatch, feesByDay: Map<string, number>): number {
+  /** Inserts a batch's rows; returns how many were new (not already stored from an overlapping file). */
+  function insertRows(fileId: number, columns: ChannelRowColumns, feesByDay: Map<string, number>): number {
     let inserted = 0;
-    for (const row of batch.rows) {
-      const ownText = batch.partIndex === 0 && batch.lines[row.lineNumber - batch.firstLineNumber] === row.rawLine ? null : row.rawLine;
+    const { channel, kind, currency, businessDate, status } = columns;
+    for (const date of businessDate.values) {
+      if (dates.first === null || date < dates.first) dates.first = date;
+      if (dates.last === null || date > dates.last) dates.last = date;
+    }
+    for (let row = 0; row < columns.count; row += 1) {
+      const orderAmountFen = columns.orderAmountFen[row];
       const change = insertRow.run(
         fileId,
-        row.lineNumber,
-        ownText,
-        row.naturalKey,
-        row.channel,
-        row.kind,
-        row.merchantOrderNo,
-        row.merchantRefundNo,
-        row.channelTradeNo,
-        row.channelRefundNo,
-        row.amountFen,
-        row.orderAmountFen,
-        row.feeFen,
-        row.currency,
-        storedInstants.of(row.occurredAt),
-        row.businessDate,
-        row.status,
-        row.account,
-        row.counterparty,
-        row.memo,
+        columns.lineNumber[row],
+        columns.ownText[row],
+        columns.naturalKey[row],
+        channel.values[channel.codes[row]],
+        kind.values[kind.codes[row]],
+        columns.merchantOrderNo[row],
+        columns.merchantRefundNo[row],
+        columns.channelTradeNo[row],
+        columns.channelRefundNo[row],
+        columns.amountFen[row],
+        Number.isNaN(orderAmountFen) ? null : orderAmountFen,
+        columns.feeFen[row],
+        currency.values[currency.codes[row]],
+        columns.occurredAt[row],
+        businessDate.values[businessDate.codes[row]],
+        status.values[status.codes[row]],
+        nullableAt(columns.account, row),
+        nullableAt(columns.counterparty, row),
+        nullableAt(columns.memo, row),
       );
       if (change.changes === 1) {
         inserted += 1;
-        if (row.feeFen !== 0 && row.channel !== 'bank') feesByDay.set(feeDayKey(row), (feesByDay.get(feeDayKey(row)) ?? 0) + row.feeFen);
+        const feeFen = columns.feeFen[row];
+        const rowChannel = channel.values[channel.codes[row]];
+        if (feeFen !== 0 && rowChannel !== 'bank') {
+          const key = feeDayKey(rowChannel, businessDate.values[businessDate.codes[row]]);
+          feesByDay.set(key, (feesByDay.get(key) ?? 0) + feeFen);
+        }
       }
     }
     return inserted;
   }
 
   // One file, one transaction: BEGIN here and COMMIT only after the file's own totals check out.
-  let rawLines: RawLineBlockWriter | null = null;
   sqlite.exec('BEGIN IMMEDIATE');
   try {
-    const fileId = Number(insertFile.run(fileName, contentSha256, reader.kind, reader.channel, reader.encoding, now.toISOString(), options.actor.userName).lastInsertRowid);
-    // The file's text is kept once (its first part: a plain file, or a zip's first detail member).
-    const blocks = new RawLineBlockWriter(sqlite, fileId);
-    rawLines = blocks;
+    const fileId = Number(insertFile.run(fileName, contentSha256, parsed.kind, parsed.channel, parsed.encoding, now.toISOString(), options.actor.userName).lastInsertRowid);
     const feesByDay = new Map<string, number>();
     let rowCount = 0;
     let insertedCount = 0;
-    let firstDate: string | null = null;
-    let lastDate: string | null = null;
     let rowsSinceProgress = 0;
-    for await (const batch of reader.rowBatches()) {
-      if (batch.partIndex === 0 && batch.lines.length > 0) await blocks.add(batch.lines, batch.firstLineNumber);
-      for (const row of batch.rows) {
-        if (firstDate === null || row.businessDate < firstDate) firstDate = row.businessDate;
-        if (lastDate === null || row.businessDate > lastDate) lastDate = row.businessDate;
-      }
-      rowCount += batch.rows.length;
-      insertedCount += insertRows(fileId, batch, feesByDay);
-      rowsSinceProgress += batch.rows.length;
+    for await (const batch of parsed.batches()) {
+      for (const block of batch.blocks) insertBlock.run(fileId, block.firstLineNumber, block.lineCount, block.data);
+      if (batch.columns === null) continue;
+      rowCount += batch.columns.count;
+      insertedCount += insertRows(fileId, batch.columns, feesByDay);
+      rowsSinceProgress += batch.columns.count;
       if (rowsSinceProgress >= PROGRESS_ROW_COUNT) {
         rowsSinceProgress = 0;
         options.onProgress?.(path, rowCount);
       }
     }
-    await blocks.finish();
-    const summary = reader.finish();
+    const summary = parsed.finish();
     sqlite
       .prepare(`UPDATE import_files SET row_count = ?, inserted_count = ?, overlapping_count = ?, totals_checked = ?, first_business_date = ?, last_business_date = ? WHERE id = ?`)
-      .run(rowCount, insertedCount, rowCount - insertedCount, summary.totalsChecked ? 1 : 0, firstDate, lastDate, fileId);
+      .run(rowCount, insertedCount, rowCount - insertedCount, summary.totalsChecked ? 1 : 0, dates.first, dates.last, fileId);
     const insertBalance = sqlite.prepare(`INSERT INTO channel_balances (file_id, channel, account, balance_fen, at) VALUES (?, ?, ?, ?, ?)`);
-    for (const balance of summary.closingBalances) insertBalance.run(fileId, reader.channel, balance.account, balance.balanceFen, toStoredInstant(balance.at));
+    for (const balance of summary.closingBalances) insertBalance.run(fileId, parsed.channel, balance.account, balance.balanceFen, toStoredInstant(balance.at));
     postChannelFees(workspace, options.actor, fileId, fileName, feesByDay);
     appendAudit(
       sqlite,
-      { userName: options.actor.userName, action: 'import.file', objectType: 'import_file', objectId: String(fileId), detail: { file: fileName, kind: reader.kind, rows: rowCount, inserted: insertedCount, sha256: contentSha256 } },
+      { userName: options.actor.userName, action: 'import.file', objectType: 'import_file', objectId: String(fileId), detail: { file: fileName, kind: parsed.kind, rows: rowCount, inserted: insertedCount, sha256: contentSha256 } },
       now,
     );
     sqlite.exec('COMMIT');
@@ -177,7 +174,7 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
     if (isDiskOrIoError(error)) return { ...result, error: { file: path, line: null, reason: `could not write the workspace: ${(error as Error).message}` } };
     throw error;
   } finally {
-    rawLines?.close();
+    parsed.close();
   }
 }
 

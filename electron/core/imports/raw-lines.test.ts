@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
 import { wechatTradeBill, type WechatTradeRowSpec } from '../channels/bill-writers';
 import { importChannelFile } from './import-files';
-import { decodeLineBlock, encodeLineBlock, RawLineBlockWriter, readRawLine, readRawLines, withRawLines } from './raw-lines';
+import { decodeLineBlock, encodeLineBlock, LineBlockPacker, readRawLine, readRawLines, withRawLines, type StoredLineBlock } from './raw-lines';
 
 const admin = { userName: 'admin', role: 'admin' as const };
 let temp: TempWorkspace | undefined;
@@ -30,6 +30,11 @@ function importFileRow(t: TempWorkspace, fileName: string): number {
   );
 }
 
+function insertBlocks(t: TempWorkspace, fileId: number, blocks: StoredLineBlock[]): void {
+  const insert = t.workspace.sqlite.prepare(`INSERT INTO channel_file_blocks (file_id, first_line_number, line_count, data) VALUES (?, ?, ?, ?)`);
+  for (const block of blocks) insert.run(fileId, block.firstLineNumber, block.lineCount, block.data);
+}
+
 function tradeRows(count: number, firstNumber = 1): WechatTradeRowSpec[] {
   return Array.from({ length: count }, (_, index) => {
     const number = firstNumber + index;
@@ -44,25 +49,20 @@ describe('line blocks', () => {
     expect(decodeLineBlock(encodeLineBlock([]))).toEqual([]);
   });
 
-  it('finds the first and last line of every block, and nothing past the stored lines', async () => {
+  it('finds the first and last line of every block, and nothing past the stored lines', () => {
     temp = createTempWorkspace();
     const sqlite = temp.workspace.sqlite;
     const fileId = importFileRow(temp, 'a.csv');
     const otherFileId = importFileRow(temp, 'b.csv');
     // 6,000 lines of 100 characters: several 128 Ki-character blocks, fed in uneven batches.
     const lines = Array.from({ length: 6000 }, (_, index) => `${index + 1}:`.padEnd(100, index % 2 === 0 ? 'a' : '微'));
-    sqlite.exec('BEGIN');
-    const writer = new RawLineBlockWriter(sqlite, fileId);
-    const empty = new RawLineBlockWriter(sqlite, otherFileId);
-    try {
-      for (let start = 0; start < lines.length; start += 777) await writer.add(lines.slice(start, start + 777), start + 1);
-      expect(await writer.finish()).toBe(6000);
-      expect(await empty.finish()).toBe(0);
-    } finally {
-      writer.close();
-      empty.close();
-    }
-    sqlite.exec('COMMIT');
+    const packer = new LineBlockPacker();
+    const packed: StoredLineBlock[] = [];
+    for (let start = 0; start < lines.length; start += 777) packed.push(...packer.add(lines.slice(start, start + 777), start + 1));
+    packed.push(...packer.finish());
+    expect(packed.reduce((sum, block) => sum + block.lineCount, 0)).toBe(6000);
+    expect(new LineBlockPacker().finish()).toEqual([]);
+    insertBlocks(temp, fileId, packed);
 
     const blocks = blocksOf(temp, fileId);
     expect(blocks.length).toBeGreaterThan(2);
@@ -79,15 +79,10 @@ describe('line blocks', () => {
     expect(readRawLines(sqlite, wanted)).toEqual([lines[0], lines[5999], lines[1499], lines[1], lines[1499]]);
   });
 
-  it('refuses lines out of order (a bug in the caller, not bad input)', async () => {
-    temp = createTempWorkspace();
-    const writer = new RawLineBlockWriter(temp.workspace.sqlite, importFileRow(temp, 'a.csv'));
-    try {
-      await writer.add(['one'], 1);
-      await expect(writer.add(['three'], 3)).rejects.toThrow(/out of order/);
-    } finally {
-      writer.close();
-    }
+  it('refuses lines out of order (a bug in the caller, not bad input)', () => {
+    const packer = new LineBlockPacker();
+    expect(packer.add(['one'], 1)).toEqual([]);
+    expect(() => packer.add(['three'], 3)).toThrow(/out of order/);
   });
 });
 

@@ -1,6 +1,5 @@
 import { endianness } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SqliteDatabase } from '../../../db/open';
 
 /*
@@ -11,10 +10,8 @@ import type { SqliteDatabase } from '../../../db/open';
  * Lengths rather than a separator: a line read from an xlsx cell may itself hold a line break.
  */
 
-/** Characters of text per block (about 560 WeChat lines): a lookup inflates one block, well under a millisecond; fewer, larger blocks cost less to hand to the compressor. */
+/** Characters of text per block (about 560 WeChat lines): a lookup inflates one block, well under a millisecond; fewer, larger blocks deflate better. */
 const BLOCK_CHARACTER_COUNT = 128 * 1024;
-/** Blocks sent to the compressor and not yet written; bounds the memory they hold. */
-const PENDING_BLOCK_COUNT_MAX = 8;
 /** Deflate level 1: about 7x smaller on bills at a fraction of the CPU of the default level. */
 const DEFLATE_LEVEL = 1;
 
@@ -35,58 +32,6 @@ export function encodeLineBlock(lines: readonly string[]): Buffer {
   return Buffer.concat([lineBlockHeader(lines), Buffer.from(lines.join(''), 'utf8')]);
 }
 
-/*
- * Deflate of blocks runs on a worker thread (the machine's other core) while this thread parses
- * and inserts. The block's bytes are built here (UTF-8 encoding is cheap; cloning a string into
- * a message is not) and their memory is moved to the worker, not copied. The worker is a few
- * lines of plain Node given as source text, so every bundle (app, CLI, bench) carries it.
- */
-const compressorSource = `
-const { parentPort } = require('node:worker_threads');
-const { deflateRawSync } = require('node:zlib');
-parentPort.on('message', ({ header, text, level }) => {
-  parentPort.postMessage(deflateRawSync(Buffer.concat([new Uint8Array(header), new Uint8Array(text)]), { level }));
-});`;
-
-/** The buffer's memory as a transferable ArrayBuffer of exactly its bytes (copied only when shared). */
-function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-class BlockCompressor {
-  private readonly worker = new Worker(compressorSource, { eval: true });
-  private readonly waiting: { resolve: (data: Buffer) => void; reject: (error: Error) => void }[] = [];
-  private failure: Error | null = null;
-
-  constructor() {
-    this.worker.on('message', (data: Uint8Array) => this.waiting.shift()?.resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
-    this.worker.on('error', (error: Error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`block compressor stopped (exit code ${code})`)));
-  }
-
-  /** Resolves to the deflated block; blocks come back in the order they were sent. */
-  compress(lines: readonly string[]): Promise<Buffer> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      const header = ownArrayBuffer(lineBlockHeader(lines));
-      const text = ownArrayBuffer(Buffer.from(lines.join(''), 'utf8'));
-      this.worker.postMessage({ header, text, level: DEFLATE_LEVEL }, [header, text]);
-    });
-  }
-
-  close(): void {
-    this.failure ??= new Error('block compressor closed');
-    void this.worker.terminate();
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
-  }
-}
-
 export function decodeLineBlock(payload: Buffer): string[] {
   const count = payload.readUInt32LE(0);
   const text = payload.toString('utf8', 4 * (count + 1));
@@ -101,70 +46,50 @@ export function decodeLineBlock(payload: Buffer): string[] {
   return lines;
 }
 
+/** One deflated block of consecutive lines, as stored in channel_file_blocks. */
+export interface StoredLineBlock {
+  firstLineNumber: number;
+  lineCount: number;
+  data: Buffer;
+}
+
 /**
- * Collects a file's lines in order and writes them as deflated blocks inside the caller's
- * transaction. At most PENDING_BLOCK_COUNT_MAX blocks wait for the compressor, so memory stays
- * bounded whatever the file size. close() must follow, whether the import commits or not.
+ * Packs a file's lines, in order, into deflated blocks. It runs where the file is parsed (the
+ * parse worker thread, when there is one), so the writing thread only inserts finished blocks
+ * and no line text crosses between threads. Memory: one block's lines at a time.
  */
-export class RawLineBlockWriter {
+export class LineBlockPacker {
   private lines: string[] = [];
   private characterCount = 0;
   private firstLineNumber = 1;
-  private readonly pending: { firstLineNumber: number; lineCount: number; data: Promise<Buffer> }[] = [];
-  private readonly compressor = new BlockCompressor();
-  private readonly insertBlock;
 
-  constructor(
-    sqlite: SqliteDatabase,
-    private readonly fileId: number,
-  ) {
-    this.insertBlock = sqlite.prepare(`INSERT INTO channel_file_blocks (file_id, first_line_number, line_count, data) VALUES (?, ?, ?, ?)`);
-  }
-
-  /** Lines must arrive consecutively from line 1. */
-  async add(lines: readonly string[], firstLineNumber: number): Promise<void> {
+  /** Lines must arrive consecutively from line 1; returns the blocks they completed. */
+  add(lines: readonly string[], firstLineNumber: number): StoredLineBlock[] {
     if (firstLineNumber !== this.firstLineNumber + this.lines.length) {
       throw new Error(`raw lines out of order: expected line ${this.firstLineNumber + this.lines.length}, got ${firstLineNumber}`);
     }
+    const sealed: StoredLineBlock[] = [];
     for (let index = 0; index < lines.length; index += 1) {
       const line = lines[index];
       this.lines.push(line);
       this.characterCount += line.length;
-      if (this.characterCount >= BLOCK_CHARACTER_COUNT) {
-        this.seal();
-        // A zip member arrives as one batch of all its lines: the bound holds within a batch too.
-        while (this.pending.length > PENDING_BLOCK_COUNT_MAX) await this.writeOldest();
-      }
+      if (this.characterCount >= BLOCK_CHARACTER_COUNT) sealed.push(this.seal());
     }
+    return sealed;
   }
 
-  /** Writes every remaining block; returns the number of lines stored. */
-  async finish(): Promise<number> {
-    this.seal();
-    while (this.pending.length > 0) await this.writeOldest();
-    return this.firstLineNumber - 1;
+  /** The last, partial block (none when every line is already in a block). */
+  finish(): StoredLineBlock[] {
+    return this.lines.length === 0 ? [] : [this.seal()];
   }
 
-  close(): void {
-    this.compressor.close();
-    // A failed import rolls back; blocks still being compressed are of no use to anyone.
-    for (const block of this.pending.splice(0)) block.data.catch(() => undefined);
-  }
-
-  private seal(): void {
-    if (this.lines.length === 0) return;
+  private seal(): StoredLineBlock {
     const lineCount = this.lines.length;
-    this.pending.push({ firstLineNumber: this.firstLineNumber, lineCount, data: this.compressor.compress(this.lines) });
+    const block = { firstLineNumber: this.firstLineNumber, lineCount, data: deflateRawSync(encodeLineBlock(this.lines), { level: DEFLATE_LEVEL }) };
     this.firstLineNumber += lineCount;
     this.lines = [];
     this.characterCount = 0;
-  }
-
-  private async writeOldest(): Promise<void> {
-    const block = this.pending[0];
-    const data = await block.data;
-    this.pending.shift();
-    this.insertBlock.run(this.fileId, block.firstLineNumber, block.lineCount, data);
+    return block;
   }
 }
 
