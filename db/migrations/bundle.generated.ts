@@ -180,5 +180,13 @@ export const bundledMigrations: BundledMigration[] = [
       "DROP INDEX `channel_transactions_refund_no`;",
       "CREATE INDEX `channel_transactions_refund_no` ON `channel_transactions` (`merchant_refund_no`) WHERE \"channel_transactions\".\"merchant_refund_no\" IS NOT NULL;"
     ]
+  },
+  {
+    "tag": "0012_reconcile_projection_by_sync",
+    "hash": "dfc0ad05401657d33ffb7fb77ba325441a9bbcd77f084afed5a861dcf0f8b1c2",
+    "statements": [
+      "-- The sync writes reconcile_mall_items itself as it stores each order, top-up and refund\n-- (electron/core/mall/sync/store.ts, with the same SQL over the parsed record's fields), so the\n-- triggers that re-parsed every document's JSON text go (100k-order sync: about 10 % of its time).\n-- mall_documents has no other writer; `verify` still checks the projection against the documents.\nDROP TRIGGER IF EXISTS `reconcile_mall_items_on_insert`;",
+      "DROP TRIGGER IF EXISTS `reconcile_mall_items_on_update`;"
+    ]
   }
 ];

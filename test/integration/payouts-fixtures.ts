@@ -12,6 +12,7 @@ import { accountByCode, isDebitNormal } from '../../electron/core/ledger/account
 import { postEntry } from '../../electron/core/ledger/post';
 import { commissionAccrualEntry } from '../../electron/core/ledger/rules/commissions';
 import { yuanToFen } from '../../electron/core/money';
+import { refreshMallProjection } from '../../electron/core/reconcile';
 import { createConfiguredPayoutChannels, saveWechatPayoutConfig, type ConfiguredPayoutChannels, type PayoutChannelOptions, type WechatPayoutApi } from '../../electron/core/payouts';
 import type { WechatPaySimulator } from '../../electron/core/payouts/wechat/simulator';
 import { wechatPayTestKeys } from '../../electron/core/payouts/wechat/test-keys';
@@ -93,6 +94,8 @@ export function putMallDocument(workspace: Workspace, resource: string, body: Re
        ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at, body_json = excluded.body_json`,
     )
     .run(resource, body.id, Number(body.version ?? 1), String(body.updated_at ?? START), columns.documentNo ?? null, columns.partyId ?? null, columns.orderId ?? null, JSON.stringify(body), START);
+  // The sync writes the reconciliation keys of orders, top-ups and refunds with each document.
+  refreshMallProjection(workspace.sqlite);
 }
 
 export function putMember(workspace: Workspace, id: string, options: { openid?: string | null; realName?: string | null } = {}): void {

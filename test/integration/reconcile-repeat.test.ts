@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../electron/core/auth';
 import { wechatTradeBill } from '../../electron/core/channels/bill-writers';
 import { importChannelFiles } from '../../electron/core/imports';
-import { listDiscrepancies, projectionStaleCount, resolveDiscrepancies, runReconciliation } from '../../electron/core/reconcile';
+import { listDiscrepancies, projectionStaleCount, refreshMallProjection, resolveDiscrepancies, runReconciliation } from '../../electron/core/reconcile';
 import { createTempWorkspace, type TempWorkspace } from '../support/temp-workspace';
 
 const admin: Actor = { userName: 'admin', role: 'admin' };
@@ -31,6 +31,8 @@ function storeOrder(version: number, paidAmount: string): void {
        ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, body_json = excluded.body_json`,
     )
     .run(version, JSON.stringify(body));
+  // The sync writes the reconciliation keys with each document; this bare write refreshes them.
+  refreshMallProjection(temp.workspace.sqlite);
 }
 
 async function importBill(name: string, rows: Parameters<typeof wechatTradeBill>[1]): Promise<void> {

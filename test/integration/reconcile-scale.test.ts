@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../electron/core/auth';
-import { listReconciliationResults, runReconciliation } from '../../electron/core/reconcile';
+import { listReconciliationResults, refreshMallProjection, runReconciliation } from '../../electron/core/reconcile';
 import { createTempWorkspace } from '../support/temp-workspace';
 
 /**
@@ -71,6 +71,8 @@ describe.skipIf(!(scale > 0))('reconcile at scale (by hand)', () => {
             insertRow.run(fileId, index + 2, `line ${index}`, `wechat:pay:${tradeNo}`, orderNo, tradeNo, channelAmount, channelAmount, feeFen, `${date}T04:00:00.000Z`, date);
           }
         })();
+        // The sync writes the reconciliation keys with each document; these bare rows get theirs here.
+        refreshMallProjection(sqlite);
       });
       const bareJoin = seconds(
         () =>

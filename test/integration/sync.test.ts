@@ -4,6 +4,7 @@ import { traceEntries } from '../../electron/core/ledger/read';
 import { validateResponse } from '../../electron/core/mall/contract';
 import { generateMallDataset, startDemoMall, type DemoMall, type MallDataset } from '../../electron/core/mall/demo';
 import { gmvCrossCheck, listRejectedRecords, mallDocumentsCompleteCheck, syncFromMall } from '../../electron/core/mall/sync';
+import { projectionStaleCount, refreshMallProjection } from '../../electron/core/reconcile';
 import { verifyWorkspace } from '../../electron/core/workspace';
 import { createTempWorkspace, type TempWorkspace } from '../support/temp-workspace';
 
@@ -115,6 +116,33 @@ describe('sync from the demo mall', () => {
     expect(after[2].postings.find((posting) => posting.accountCode === '6604')?.debitFen).toBe(100);
     expect(after[2].source.version).toBe(topup.version + 1);
     expect(verifyWorkspace(workspace.sqlite).ok).toBe(true);
+  });
+
+  it('writes the reconciliation keys of every order, top-up and refund exactly as the SQL projection computes them, also after changes', async () => {
+    const { mall, temp, workspace } = await setup();
+    const sqlite = workspace.sqlite;
+    const projected = () => sqlite.prepare(`SELECT * FROM reconcile_mall_items ORDER BY resource, id`).all();
+    const fromSql = () => {
+      const written = projected();
+      sqlite.exec(`DELETE FROM reconcile_mall_items`);
+      refreshMallProjection(sqlite);
+      const reference = projected();
+      return { written, reference };
+    };
+    await sync(temp, mall.url);
+    const first = fromSql();
+    expect(first.written.length).toBe(dataset.orders.filter((order) => order.order_no).length + dataset.topups.length + dataset.refunds.length);
+    expect(first.written).toEqual(first.reference);
+    // Changed documents: an order paid and completed, a refund that succeeded, a top-up's amount.
+    const paid = dataset.orders.find((order) => order.status === 'paid' || order.status === 'shipped')!;
+    mall.mutate('orders', paid.id, { status: 'completed', completed_at: '2026-10-31T20:00:00+08:00' });
+    const refund = dataset.refunds.find((candidate) => candidate.status !== 'succeeded') ?? dataset.refunds[0];
+    mall.mutate('refunds', refund.id, { status: 'succeeded', succeeded_at: '2026-10-31T21:00:00+08:00' });
+    await sync(temp, mall.url);
+    const second = fromSql();
+    expect(second.written).toEqual(second.reference);
+    expect(second.written).not.toEqual(first.written);
+    expect(projectionStaleCount(sqlite)).toBe(0);
   });
 
   it('an order completing between syncs adds only its completion; a refund after completion is a sales return', async () => {

@@ -9,7 +9,17 @@ function fenOf(expression: string): string {
     THEN CAST(replace(${expression}, '.', '') AS INTEGER) END`;
 }
 
-const body = (path: string) => `json_extract(m.body_json, '$.${path}')`;
+/** A field of the document's JSON body, as the SQL of the projection reads it. */
+type BodyField = (path: ProjectedBodyPath) => string;
+
+/** The body fields the projection reads. */
+export const projectedBodyPaths = [
+  'succeeded_at', 'requested_at', 'paid_at', 'paid_amount', 'amount', 'channel_amount',
+  'channel', 'pay_channel', 'order_no', 'channel_trade_no', 'channel_refund_no', 'status',
+] as const;
+export type ProjectedBodyPath = (typeof projectedBodyPaths)[number];
+
+const fromBodyJson: BodyField = (path) => `json_extract(m.body_json, '$.${path}')`;
 
 export const projectionColumns = `resource, id, version, kind, channel, document_no, order_no, order_id, channel_trade_no,
   channel_refund_no, amount_fen, status, settled, event_at, business_date`;
@@ -18,7 +28,7 @@ export const projectionColumns = `resource, id, version, kind, channel, document
  * The projected values of a mall document row aliased `m` (mall_documents, or NEW in a trigger):
  * the exact text the migration reconcile_projection_triggers carries (a test keeps them equal).
  */
-export function projectionValuesSql(): string {
+export function projectionValuesSql(body: BodyField = fromBodyJson): string {
   const eventAt = `CASE m.resource WHEN 'refunds' THEN coalesce(${body('succeeded_at')}, ${body('requested_at')}) ELSE ${body('paid_at')} END`;
   const amount = `CASE m.resource WHEN 'orders' THEN ${body('paid_amount')} WHEN 'topups' THEN ${body('amount')} ELSE ${body('channel_amount')} END`;
   return `m.resource, m.id, m.version,
@@ -42,6 +52,32 @@ export const projectionUpsertSql = `ON CONFLICT(resource, id) DO UPDATE SET vers
   status = excluded.status, settled = excluded.settled, event_at = excluded.event_at, business_date = excluded.business_date`;
 
 export const projectedResources = `('orders', 'topups', 'refunds')`;
+
+/**
+ * The sync writes the projection of each document it stores (store.ts) with this statement: the
+ * same SQL as the migration's triggers had, over the body's fields bound as parameters (the sync
+ * has the document parsed already) instead of json_extract over its JSON text. Parameters:
+ * resource, id, version, document_no, order_id, then projectedBodyPaths in order, each as
+ * json_extract would give it (projectedBodyValue).
+ */
+export const projectionFromParametersSql = `INSERT INTO reconcile_mall_items (${projectionColumns})
+  SELECT ${projectionValuesSql((path) => `m.body_${path}`)}
+  FROM (SELECT ? AS resource, ? AS id, ? AS version, ? AS document_no, ? AS order_id,
+    ${projectedBodyPaths.map((path) => `? AS body_${path}`).join(', ')}) m WHERE true
+  ${projectionUpsertSql}`;
+
+/** Whether a stored document has a projection row (the triggers' WHEN). */
+export function isProjected(resource: string, documentNo: string | null): boolean {
+  return documentNo !== null && (resource === 'orders' || resource === 'topups' || resource === 'refunds');
+}
+
+/** A top-level field of a parsed JSON body as SQLite's json_extract returns it: null, text, number, 1/0, or JSON text. */
+export function projectedBodyValue(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return JSON.stringify(value);
+}
 
 /** The SQL of the migration that keeps reconcile_mall_items current (printed by `tsx projection-migration.ts`). */
 export function projectionMigrationSql(): string {

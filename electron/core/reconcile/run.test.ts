@@ -7,6 +7,7 @@ import type { Actor } from '../auth';
 import { wechatTradeBill } from '../channels/bill-writers';
 import { importChannelFiles } from '../imports';
 import { listReconciliationResults } from './results';
+import { refreshMallProjection } from './projection';
 import { periodFigures, runReconciliation } from './run';
 
 const admin: Actor = { userName: 'admin', role: 'admin' };
@@ -30,6 +31,7 @@ function storeOrder(id: string, orderNo: string, tradeNo: string, paidAmount: st
        VALUES ('orders', ?, 1, '2026-10-05T02:00:00Z', ?, 'm1', NULL, '2026-10-05', ?, '2026-10-05T02:00:00Z')`,
     )
     .run(id, orderNo, JSON.stringify(body));
+  refreshMallProjection(temp.workspace.sqlite);
 }
 
 async function importBill(name: string, rows: Parameters<typeof wechatTradeBill>[1]): Promise<void> {
@@ -96,6 +98,7 @@ describe('runReconciliation writing the results', () => {
          VALUES ('topups', 't1', 1, '2026-10-05T03:00:00Z', 'SO1', 'm1', NULL, '2026-10-05', ?, '2026-10-05T03:00:00Z')`,
       )
       .run(JSON.stringify(topup));
+    refreshMallProjection(temp.workspace.sqlite);
     const summary = runReconciliation(temp.workspace, admin);
     expect(storedResults().map((row) => [row.itemKey, row.status])).toEqual([['P|wechat|SO1', 'pending']]);
     expect(summary.changes.written).toBe(2);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { refreshMallProjection } from '../reconcile/projection';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
 import { memberStatement, trialBalance } from '../ledger/queries';
 import { balanceChangeCount, balanceChanges, payoutDetailCount, payoutDetails, refundDetailCount, refundDetails, transactionDetailCount, transactionDetails } from './details';
@@ -72,6 +73,7 @@ describe('refund details', () => {
     workspace.sqlite
       .prepare(`INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at) VALUES (?, ?, 1, ?, ?, ?, ?, NULL, ?, ?)`)
       .run('refunds', 'r2', '2026-10-09T01:00:00Z', 'RF202610080001', 'm2', 'o2', JSON.stringify({ order_no: 'SO202610070001', channel: 'alipay', channel_amount: '50.00', status: 'succeeded', requested_at: '2026-10-08T09:00:00+08:00', succeeded_at: '2026-10-09T09:00:00+08:00' }), '2026-10-09T02:00:00Z');
+    refreshMallProjection(workspace.sqlite);
     const rows = [...refundDetails(workspace.sqlite, october)];
     expect(rows).toHaveLength(expectedOctober.refundRowCount);
     expect(rows).toHaveLength(refundDetailCount(workspace.sqlite, october));

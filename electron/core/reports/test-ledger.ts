@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../../../db/open';
+import { refreshMallProjection } from '../reconcile/projection';
 import { postEntry, type PostingContext } from '../ledger/post';
 import { reverseEntry } from '../ledger/reverse';
 import {
@@ -90,6 +91,8 @@ function insertOrderDocuments(sqlite: SqliteDatabase): void {
     const body = { id, order_no: orderNo, member_id: memberId, status: 'completed', pay_channel: payChannel, paid_amount: paidAmount, paid_at: `${paidDate}T10:00:00+08:00`, channel_trade_no: null };
     insert.run(id, orderNo, memberId, paidDate, JSON.stringify(body));
   }
+  // The sync writes the reconciliation keys with each document; a fixture writing bare rows refreshes them.
+  refreshMallProjection(sqlite);
 }
 
 export function postReportTestLedger(context: PostingContext): void {

@@ -1,6 +1,7 @@
 import type { SqliteDatabase, SqliteStatement } from '../../../../db/open';
 import { shanghaiDate } from '../../calendar/shanghai';
 import type { MallOrder, MallRefund, MallSyncedResource } from '../contract/types';
+import { isProjected, projectedBodyPaths, projectedBodyValue, projectionFromParametersSql } from '../../reconcile/projection';
 import { commissionSourceNo } from './desired';
 
 /** The workspace tables of the sync (db/schema/mall.ts), behind prepared statements. */
@@ -24,6 +25,7 @@ interface Statements {
   refundsOfOrders: SqliteStatement;
   documentBody: SqliteStatement;
   upsertDocument: SqliteStatement;
+  upsertProjection: SqliteStatement;
   refundsOfOrder: SqliteStatement;
   loadCheckpoint: SqliteStatement;
   saveCheckpoint: SqliteStatement;
@@ -52,6 +54,7 @@ function statements(sqlite: SqliteDatabase): Statements {
            document_no = excluded.document_no, party_id = excluded.party_id, order_id = excluded.order_id,
            business_date = excluded.business_date, body_json = excluded.body_json, synced_at = excluded.synced_at`,
       ),
+      upsertProjection: sqlite.prepare(projectionFromParametersSql),
       // INDEXED BY: without statistics the planner prefers the primary key (resource) and scans every refund.
       refundsOfOrder: sqlite.prepare(`SELECT body_json FROM mall_documents INDEXED BY mall_documents_order WHERE order_id = ? AND resource = 'refunds' ORDER BY id`),
       loadCheckpoint: sqlite.prepare(`SELECT resource, updated_since AS updatedSince, cursor, high_water AS highWater FROM mall_checkpoints WHERE resource = ?`),
@@ -149,6 +152,17 @@ export function upsertDocument(sqlite: SqliteDatabase, resource: MallSyncedResou
     bodyJson,
     now.toISOString(),
   );
+  // The keys reconciliation matches on, from the parsed record (no JSON parsed again in SQL).
+  if (isProjected(resource, columns.documentNo)) {
+    statements(sqlite).upsertProjection.run(
+      resource,
+      record.id,
+      record.version,
+      columns.documentNo,
+      columns.orderId,
+      ...projectedBodyPaths.map((path) => projectedBodyValue(record[path])),
+    );
+  }
 }
 
 export function loadCheckpoint(sqlite: SqliteDatabase, resource: string): Checkpoint {
