@@ -188,5 +188,15 @@ export const bundledMigrations: BundledMigration[] = [
       "-- The sync writes reconcile_mall_items itself as it stores each order, top-up and refund\n-- (electron/core/mall/sync/store.ts, with the same SQL over the parsed record's fields), so the\n-- triggers that re-parsed every document's JSON text go (100k-order sync: about 10 % of its time).\n-- mall_documents has no other writer; `verify` still checks the projection against the documents.\nDROP TRIGGER IF EXISTS `reconcile_mall_items_on_insert`;",
       "DROP TRIGGER IF EXISTS `reconcile_mall_items_on_update`;"
     ]
+  },
+  {
+    "tag": "0013_ledger_partial_indexes",
+    "hash": "a95c2901e3faed255458f46f65f5a6ad63f7b1046ebe63d47ec775dcd46f2ae4",
+    "statements": [
+      "DROP INDEX `journal_entries_reverses`;",
+      "CREATE UNIQUE INDEX `journal_entries_reverses` ON `journal_entries` (`reverses_entry_id`) WHERE \"journal_entries\".\"reverses_entry_id\" IS NOT NULL;",
+      "DROP INDEX `postings_party_account`;",
+      "CREATE INDEX `postings_party_account` ON `postings` (`party_id`,`account_code`) WHERE \"postings\".\"party_id\" IS NOT NULL;"
+    ]
   }
 ];

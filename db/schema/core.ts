@@ -69,7 +69,8 @@ export const journalEntries = sqliteTable(
     index('journal_entries_source_no').on(table.sourceNo),
     index('journal_entries_period').on(table.period),
     index('journal_entries_occurred').on(table.occurredAt),
-    uniqueIndex('journal_entries_reverses').on(table.reversesEntryId),
+    // Partial: almost no entry reverses another, and every lookup is `reverses_entry_id = ?`.
+    uniqueIndex('journal_entries_reverses').on(table.reversesEntryId).where(sql`${table.reversesEntryId} IS NOT NULL`),
   ],
 );
 
@@ -91,7 +92,8 @@ export const postings = sqliteTable(
   (table) => [
     index('postings_entry').on(table.entryId),
     index('postings_account').on(table.accountCode),
-    index('postings_party_account').on(table.partyId, table.accountCode),
+    // Partial: about half the postings have no party, and every lookup names one (or says IS NOT NULL).
+    index('postings_party_account').on(table.partyId, table.accountCode).where(sql`${table.partyId} IS NOT NULL`),
   ],
 );
 
