@@ -79,7 +79,10 @@ export function projectedBodyValue(value: unknown): string | number | null {
   return JSON.stringify(value);
 }
 
-/** The SQL of the migration that keeps reconcile_mall_items current (printed by `tsx projection-migration.ts`). */
+/**
+ * The SQL of migration 0007, which kept reconcile_mall_items current by triggers until 0012 dropped
+ * them for the sync's own write (projection.test.ts keeps 0007's shipped text equal to this).
+ */
 export function projectionMigrationSql(): string {
   const fromNew = `(SELECT NEW.resource AS resource, NEW.id AS id, NEW.version AS version, NEW.document_no AS document_no,
       NEW.order_id AS order_id, NEW.body_json AS body_json) m`;
@@ -105,7 +108,7 @@ ${projectionUpsertSql};`,
 
 /**
  * Repairs reconcile_mall_items from mall_documents: (re)projects every order, top-up and refund
- * whose version is missing or differs. The triggers keep it current; this scans every document
+ * whose version is missing or differs. The sync keeps it current; this scans every document
  * and is for repair and tests, not for each run. Returns the number of documents (re)projected.
  */
 export function refreshMallProjection(sqlite: SqliteDatabase): number {

@@ -354,7 +354,7 @@ export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: s
 
 /**
  * One reconciliation run, in one transaction: match every channel row and mall document (the
- * mall side read from reconcile_mall_items, kept current by triggers), merge into the results, audit. Repeatable: a second run over the same
+ * mall side read from reconcile_mall_items, kept current by the sync), merge into the results, audit. Repeatable: a second run over the same
  * data writes nothing.
  */
 export function runReconciliation(workspace: Workspace, actor: Actor, options: ReconcileOptions = {}): ReconcileSummary {
