@@ -1,13 +1,14 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openWorkspaceDatabase } from '../../db/open';
 import { wechatTradeBill } from '../../electron/core/channels/bill-writers';
 import { importChannelFile, importChannelFiles, useChannelParseWorker, type ChannelParseWorkerFactory } from '../../electron/core/imports';
 import { PARSE_ON_WORKER_FILE_BYTES_MIN } from '../../electron/core/imports/parsed-file';
 import { generateMallDataset, writeDemoChannelFiles } from '../../electron/core/mall/demo';
 import { writeAlipayTradeZip, writeWechatTradeBill } from '../bench/data/channel-bills';
-import { createTempWorkspace, type TempWorkspace } from '../support/temp-workspace';
+import { createTempWorkspace, TEST_PASSPHRASE, type TempWorkspace } from '../support/temp-workspace';
 
 /*
  * Imports parse on a worker thread in the CLI, the bench and the app (the bundle the CLI build
@@ -139,6 +140,33 @@ describe('parsing on a worker thread', () => {
     const [smallResult, largeResult] = await importChannelFiles(temp.workspace, [small, large], { actor: admin });
     expect([smallResult.rows, largeResult.rows, smallResult.error, largeResult.error]).toEqual([100, 20_000, null, null]);
     expect(workerStarts - startsBefore).toBe(1);
+  });
+
+  it('stops its worker when the import cannot begin (another writer holds the workspace), so no thread is left running', async () => {
+    const temp = freshWorkspace();
+    const path = join(temp.directory, 'bill.csv');
+    writeFileSync(path, wechatTradeBill('ALL', []));
+    let exited = false;
+    useChannelParseWorker(
+      (request) => {
+        const worker = bundledWorker(request);
+        worker.on('exit', () => (exited = true));
+        return worker;
+      },
+      { fileBytesMin: 0 },
+    );
+    const other = openWorkspaceDatabase({ path: temp.path, passphrase: TEST_PASSPHRASE });
+    if (!other.ok) throw new Error(other.error.message);
+    other.database.sqlite.exec('BEGIN IMMEDIATE');
+    temp.workspace.sqlite.pragma('busy_timeout = 0');
+    try {
+      await expect(importChannelFile(temp.workspace, path, { actor: admin })).rejects.toThrow(/locked|busy/i);
+      await vi.waitFor(() => expect(exited).toBe(true));
+    } finally {
+      other.database.sqlite.exec('ROLLBACK');
+      other.database.sqlite.close();
+    }
+    expect(storedState(temp).files).toEqual([]);
   });
 
   it('a worker that dies mid-file is our failure, not the file\'s: the import throws and the transaction is rolled back', async () => {

@@ -134,9 +134,10 @@ export async function importChannelFile(workspace: Workspace, path: string, opti
     return inserted;
   }
 
-  // One file, one transaction: BEGIN here and COMMIT only after the file's own totals check out.
-  sqlite.exec('BEGIN IMMEDIATE');
   try {
+    // One file, one transaction: BEGIN here and COMMIT only after the file's own totals check out.
+    // Inside the try: a refused BEGIN (another writer) must still stop the parse worker (finally).
+    sqlite.exec('BEGIN IMMEDIATE');
     const fileId = Number(insertFile.run(fileName, contentSha256, parsed.kind, parsed.channel, parsed.encoding, now.toISOString(), options.actor.userName).lastInsertRowid);
     const feesByDay = new Map<string, number>();
     let rowCount = 0;
