@@ -35,6 +35,8 @@ export type ContainerResult =
   | { ok: false; reason: string };
 
 const zipMagic = [0x50, 0x4b, 0x03, 0x04];
+/** A decompressed zip member is handed to the decoder in slices of this size, like a file read. */
+const ZIP_MEMBER_SLICE_BYTES = 256 * 1024;
 const gzipMagic = [0x1f, 0x8b];
 
 function startsWith(bytes: Uint8Array, magic: number[]): boolean {
@@ -94,8 +96,11 @@ export async function openContainer(path: string): Promise<ContainerResult> {
       xlsx: false,
       sources: files.map((name) => ({
         name: `${path}!${decodeZipMemberName(name)}`,
+        // In slices, as a file is read: the lines then arrive in batches, and a parse worker can hand
+        // the first rows to the importer while it decodes the rest (one 200,000-row batch could not).
         chunks: async function* () {
-          yield members[name];
+          const bytes = members[name];
+          for (let offset = 0; offset < bytes.length; offset += ZIP_MEMBER_SLICE_BYTES) yield bytes.subarray(offset, offset + ZIP_MEMBER_SLICE_BYTES);
         },
       })),
     };
