@@ -198,5 +198,12 @@ export const bundledMigrations: BundledMigration[] = [
       "DROP INDEX `postings_party_account`;",
       "CREATE INDEX `postings_party_account` ON `postings` (`party_id`,`account_code`) WHERE \"postings\".\"party_id\" IS NOT NULL;"
     ]
+  },
+  {
+    "tag": "0014_ledger_period_totals_by_post",
+    "hash": "e3adcb668ff25679a82afd35d9a7e1bc751d613de9de1a8a997fc825c5da7f76",
+    "statements": [
+      "-- postEntry (electron/core/ledger/post.ts) adds each entry's postings to ledger_period_totals itself,\n-- one row per account of the entry, so the trigger that did it once per posting goes (100k-order\n-- sync: a trigger program per posting, about a tenth of its time). postEntry is the only writer of\n-- postings; `verify` still recomputes the totals from the postings (report_totals).\nDROP TRIGGER IF EXISTS `ledger_period_totals_on_posting`;"
+    ]
   }
 ];

@@ -55,6 +55,10 @@ function generateLedger(sqlite: SqliteDatabase, postingCount: number): { revenue
       postings += 7;
       revenueFenByMonth.set(month, (revenueFenByMonth.get(month) ?? 0) + totalFen);
     }
+    // Bare postings (not through postEntry): their month totals are summed once here, as migration 0008 did.
+    sqlite.exec(`INSERT INTO ledger_period_totals (period, account_code, entry_type, debit_fen, credit_fen, posting_count)
+      SELECT e.period, p.account_code, e.entry_type, sum(p.debit_fen), sum(p.credit_fen), count(*)
+      FROM postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2, 3`);
   })();
   expect(postings).toBeGreaterThanOrEqual(postingCount);
   return { revenueFenByMonth };
@@ -68,7 +72,7 @@ describe.skipIf(!process.env.LEDGERDESK_REPORTS_SCALE)('monthly overview at scal
       let started = performance.now();
       const { revenueFenByMonth } = generateLedger(sqlite, POSTING_COUNT);
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      console.log(`generated ${POSTING_COUNT} postings in ${((performance.now() - started) / 1000).toFixed(1)} s (totals kept by the trigger)`);
+      console.log(`generated ${POSTING_COUNT} postings in ${((performance.now() - started) / 1000).toFixed(1)} s (month totals summed after)`);
       for (let run = 1; run <= 3; run += 1) {
         started = performance.now();
         const cpuBefore = process.cpuUsage();

@@ -37,6 +37,8 @@ interface Statements {
   insertEntry: SqliteStatement;
   insertPosting: SqliteStatement;
   insertPoints: SqliteStatement;
+  entryTypeOf: SqliteStatement;
+  addPeriodTotals: SqliteStatement;
 }
 
 const statementCache = new WeakMap<SqliteDatabase, Statements>();
@@ -73,6 +75,12 @@ function statementsFor(sqlite: SqliteDatabase): Statements {
       ),
       insertPoints: sqlite.prepare(
         `INSERT INTO points_ledger (entry_id, member_id, change_points, movement_kind) VALUES (?, ?, ?, ?)`,
+      ),
+      entryTypeOf: sqlite.prepare(`SELECT entry_type FROM journal_entries WHERE id = ?`),
+      addPeriodTotals: sqlite.prepare(
+        `INSERT INTO ledger_period_totals (period, account_code, entry_type, debit_fen, credit_fen, posting_count) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (period, account_code, entry_type) DO UPDATE SET debit_fen = debit_fen + excluded.debit_fen,
+           credit_fen = credit_fen + excluded.credit_fen, posting_count = posting_count + excluded.posting_count`,
       ),
     };
     statementCache.set(sqlite, statements);
@@ -146,6 +154,7 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
     for (const movement of pointsMovements) {
       statements.insertPoints.run(entryId, movement.memberId, movement.changePoints, movement.movementKind);
     }
+    addToPeriodTotals(statements, period, spec, postings);
     sequenceCache.set(context.sqlite, { lastEntryId: entryId, sequenceByPeriod: cachedSequences(context.sqlite, previous?.id ?? 0).set(period, sequence) });
     return { id: entryId, entryNo: content.entryNo, hash };
   };
@@ -153,6 +162,26 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
   // is checked before the first insert, and the caller's transaction makes the batch atomic.
   if (context.sqlite.inTransaction) return write();
   return context.sqlite.transaction(write).immediate();
+}
+
+/**
+ * The month totals the reports read (ledger_period_totals, migration 0008): debits, credits and
+ * posting count per (period, account, entry type); a reversal counts as the type of the entry it
+ * reverses. Written here with the postings, one row per account of the entry (0014 dropped the
+ * trigger that did it per posting); `verify` recomputes them from the postings.
+ */
+function addToPeriodTotals(statements: Statements, period: string, spec: EntrySpec, postings: readonly { accountCode: string; debitFen: number; creditFen: number }[]): void {
+  const reversed = spec.reversesEntryId == null ? undefined : (statements.entryTypeOf.get(spec.reversesEntryId) as { entry_type: string } | undefined);
+  const entryType = reversed?.entry_type ?? spec.entryType;
+  const byAccount = new Map<string, { debitFen: number; creditFen: number; count: number }>();
+  for (const posting of postings) {
+    const sums = byAccount.get(posting.accountCode) ?? { debitFen: 0, creditFen: 0, count: 0 };
+    sums.debitFen += posting.debitFen;
+    sums.creditFen += posting.creditFen;
+    sums.count += 1;
+    byAccount.set(posting.accountCode, sums);
+  }
+  for (const [accountCode, sums] of byAccount) statements.addPeriodTotals.run(period, accountCode, entryType, sums.debitFen, sums.creditFen, sums.count);
 }
 
 function cachedSequences(sqlite: SqliteDatabase, newestEntryId: number): Map<string, number> {

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
 import { allAccounts } from '../ledger/accounts';
 import { trialBalance } from '../ledger/queries';
+import { postEntry } from '../ledger/post';
+import { reverseEntry } from '../ledger/reverse';
+import { fen } from '../money';
 import { LedgerdeskError } from '../errors';
 import { movementsByPeriod, type AccountMovement } from './movements';
 import { monthlyOverview } from './overview';
@@ -162,6 +165,32 @@ describe('ledger_period_totals', () => {
     expect(fromTotals).toEqual(fromPostings);
     expect(fromTotals.some((movement) => movement.entryType === 'reversal')).toBe(false);
     expect(periodTotalsCheck(workspace.sqlite)).toEqual([expect.objectContaining({ name: 'report_totals', ok: true })]);
+  });
+
+  it('postEntry keeps them: an account twice in one entry counts two postings; a reversal adds to the reversed entry\'s type', () => {
+    temp = createTempWorkspace();
+    const context = temp.workspace.postingContext('admin');
+    const source = { resource: 'orders', id: 'o-twice', no: 'SO-TWICE', version: 1 };
+    const posted = postEntry(context, {
+      entryType: 'order_payment',
+      occurredAt: '2026-10-05T10:00:00+08:00',
+      source,
+      postings: [
+        { accountCode: '1121', partyId: null, debitFen: fen(700), creditFen: fen(0) },
+        { accountCode: '2202', partyId: 'm1', debitFen: fen(200), creditFen: fen(0) },
+        { accountCode: '2202', partyId: 'm2', debitFen: fen(100), creditFen: fen(0) },
+        { accountCode: '2201', partyId: 'm1', debitFen: fen(0), creditFen: fen(1000) },
+      ],
+    });
+    reverseEntry(context, posted.id, { occurredAt: '2026-11-02T10:00:00+08:00', memo: 'wrong order' });
+    const totals = temp.workspace.sqlite
+      .prepare(`SELECT period, account_code AS account, entry_type AS type, debit_fen AS debit, credit_fen AS credit, posting_count AS n FROM ledger_period_totals WHERE account_code = '2202' ORDER BY period`)
+      .all();
+    expect(totals).toEqual([
+      { period: '2026-10', account: '2202', type: 'order_payment', debit: 300, credit: 0, n: 2 },
+      { period: '2026-11', account: '2202', type: 'order_payment', debit: 0, credit: 300, n: 2 },
+    ]);
+    expect(periodTotalsCheck(temp.workspace.sqlite)[0].ok).toBe(true);
   });
 
   it('a tampered total is caught by the verify check', () => {

@@ -99,7 +99,7 @@ export function monthlyOverview(workspace: ReportWorkspace, month: string): Mont
   const period = monthPeriod(month);
   const months = monthsEndingWith(month, NET_PROFIT_MONTHS);
   const sqlite = workspace.sqlite;
-  // The six months' totals (a few hundred rows, kept by a trigger); the rest is arithmetic on them.
+  // The six months' totals (a few hundred rows, kept by postEntry); the rest is arithmetic on them.
   const allMovements = periodTotals(sqlite, months[0], month);
   const movements = allMovements.filter((movement) => movement.period === month);
   const profit = profitOf(movements);

@@ -5,7 +5,7 @@ import type { AccountMovement } from './movements';
 
 /**
  * ledger_period_totals (migration 0008) holds debits and credits per (period, account, entry
- * type), kept by a trigger on every posting insert; a reversal counts as the type it reverses.
+ * type), added to by postEntry with each entry's postings; a reversal counts as the type it reverses.
  * Reading it is O(accounts x types x months) whatever the ledger's size: the monthly overview
  * over millions of postings reads a few hundred rows. Aggregating the postings directly costs a
  * sort of every posting (SQLite has no hash aggregate): seconds per million.
@@ -41,7 +41,7 @@ export function netCreditBeforeMonth(sqlite: SqliteDatabase, accountCode: string
 
 /**
  * `verify` check: the totals equal the postings they summarise. A difference means the table
- * was edited or the trigger is missing; the reports would then be wrong.
+ * was edited or a posting was written past postEntry; the reports would then be wrong.
  */
 export function periodTotalsCheck(sqlite: SqliteDatabase): VerifyCheck[] {
   const exists = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(PERIOD_TOTALS_TABLE);
