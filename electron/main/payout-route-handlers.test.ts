@@ -1,75 +1,27 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiResult, HandlerName, HandlerResult } from '../api';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/calendar/shanghai';
 import { openWorkspace } from '../core/workspace';
 import { putCommission, putMember } from '../../test/integration/payouts-fixtures';
-import { createHandlerSession, type HandlerSession, type ShellServices } from './handlers';
-import { memoryRecentWorkspaceStore } from './stores';
-import { inProcessTaskRunner, type TaskName, type TaskRunner } from './tasks';
+import { expectError, HANDLER_TEST_PASSPHRASE, useHandlerTestSession } from './handler-test-session';
 
 /**
  * The payout route of a settlement run, the per-distributor overrides, the bank / Alipay export and
  * its results sheet, and the policy for unconfirmed WeChat transfers, as the window calls them.
  */
-const PASSPHRASE = 'correct horse battery staple';
-const ADMIN_PASSWORD = 'admin-password-1';
+const PASSPHRASE = HANDLER_TEST_PASSPHRASE;
 // A Thursday: the latest complete weekly cycle is 2026-10-05..10-11 (the fixtures' commissions fall in it).
 const NOW = '2026-10-15T04:00:00.000Z';
 
-function expectError(result: ApiResult<unknown>, code: string): void {
-  expect(result.ok, JSON.stringify(result)).toBe(false);
-  if (!result.ok) expect(result.error.code).toBe(code);
-}
-
 describe('payout route, results import and unconfirmed-transfer policy handlers', () => {
-  let directory: string;
-  let path: string;
-  let handlers: HandlerSession;
-  let ranTasks: TaskName[];
-
-  function start(extra: Partial<ShellServices> = {}): HandlerSession {
-    const recordingRunner: TaskRunner = {
-      run(name, input, onProgress) {
-        ranTasks.push(name);
-        return inProcessTaskRunner.run(name, input, onProgress);
-      },
-    };
-    return createHandlerSession({
-      appVersion: 'test',
-      clock: fixedClock(NOW),
-      suggestedWorkspacePath: path,
-      demoDirectory: join(directory, 'demo'),
-      passphraseMemory: null,
-      recentWorkspaces: memoryRecentWorkspaceStore(),
-      taskRunner: recordingRunner,
-      emitProgress: () => undefined,
-      ...extra,
-    });
-  }
-
-  async function ok<K extends HandlerName>(name: K, args: unknown): Promise<HandlerResult<K>> {
-    const result = (await handlers.dispatch(name, args)) as ApiResult<HandlerResult<K>>;
-    if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-    return result.value;
-  }
-
-  async function createAndLogin(): Promise<void> {
-    await ok('createWorkspace', { path, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: ADMIN_PASSWORD, booksStartDate: '2026-10-01' });
-    await ok('login', { userName: 'admin', password: ADMIN_PASSWORD });
-  }
-
-  async function logInAsClerk(): Promise<void> {
-    await ok('addUser', { name: 'clerk1', role: 'clerk', password: 'clerk-password-1' });
-    await ok('login', { userName: 'clerk1', password: 'clerk-password-1' });
-  }
+  const session = useHandlerTestSession({ now: NOW, directoryPrefix: 'ledgerdesk-payout-route-handlers-' });
+  const { ok, start, createAndLogin, logInAsClerk } = session;
 
   /** Two distributors with one settleable commission each, written as the sync writes them (a second connection, as a task uses). */
   function seedCommissions(): void {
-    const workspace = openWorkspace({ path, passphrase: PASSPHRASE, clock: fixedClock(NOW) });
+    const workspace = openWorkspace({ path: session.path, passphrase: PASSPHRASE, clock: fixedClock(NOW) });
     try {
       for (const id of ['m_1', 'm_2']) putMember(workspace, id);
       putCommission(workspace, { distributorId: 'm_1', basis: '100.00', rate: '0.1', amount: '10.00' });
@@ -84,21 +36,11 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
     const sheet = workbook.addWorksheet('results');
     sheet.addRow(['out_bill_no', 'status', 'reason']);
     for (const row of rows) sheet.addRow(row);
-    const filePath = join(directory, name);
+    const filePath = join(session.directory, name);
     await workbook.xlsx.writeFile(filePath);
     return filePath;
   }
 
-  beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-payout-route-handlers-'));
-    path = join(directory, 'books.ldw');
-    ranTasks = [];
-    handlers = start();
-  });
-  afterEach(() => {
-    handlers.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
 
   describe('per-distributor payout routes', () => {
     it('lists none at first; sets, changes and clears an override, each audited', async () => {
@@ -119,13 +61,13 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
 
     it('refuses an unknown route, an empty id, extra keys, and anyone without settlement.run', async () => {
       await createAndLogin();
-      expectError(await handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'cash' }), 'invalid_input');
-      expectError(await handlers.dispatch('setDistributorPayoutRoute', { distributorId: '   ', route: 'bank' }), 'invalid_input');
-      expectError(await handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1' }), 'invalid_input');
-      expectError(await handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'bank', extra: true }), 'invalid_input');
-      expectError(await handlers.dispatch('settlementRun', { route: 'cash' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'cash' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('setDistributorPayoutRoute', { distributorId: '   ', route: 'bank' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'bank', extra: true }), 'invalid_input');
+      expectError(await session.handlers.dispatch('settlementRun', { route: 'cash' }), 'invalid_input');
       await logInAsClerk();
-      expectError(await handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'bank' }), 'forbidden');
+      expectError(await session.handlers.dispatch('setDistributorPayoutRoute', { distributorId: 'm_1', route: 'bank' }), 'forbidden');
       expect(await ok('distributorPayoutRoutes', {})).toEqual({ items: [] });
     });
   });
@@ -142,7 +84,7 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
         ['m_2', 'alipay', 1000],
       ]);
       const submitted = await ok('payoutsAct', { action: 'submit', settlementNo: settlement.settlementNo });
-      const exportFile = join(dirname(path), 'payout-exports', `payouts-${settlement.settlementNo}.xlsx`);
+      const exportFile = join(dirname(session.path), 'payout-exports', `payouts-${settlement.settlementNo}.xlsx`);
       expect(submitted.exportFiles).toEqual([exportFile]);
       expect(existsSync(exportFile)).toBe(true);
       expect(submitted.items.map((payout) => payout.state)).toEqual(['processing', 'processing']);
@@ -175,7 +117,7 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
         ['m_2', 'failed'],
       ]);
       expect((await ok('payoutsAct', { action: 'poll' })).exportFiles).toEqual([]);
-      expect(ranTasks).toEqual(['settlement', 'payouts', 'payoutResults', 'payoutResults', 'payouts']);
+      expect(session.ranTasks).toEqual(['settlement', 'payouts', 'payoutResults', 'payoutResults', 'payouts']);
       const verified = await ok('verifyWorkspace', {});
       expect(verified.ok, JSON.stringify(verified.checks.filter((check) => !check.ok))).toBe(true);
     });
@@ -190,27 +132,27 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
 
     it('validates the results path: absolute .xlsx that exists; settlement.run only', async () => {
       await createAndLogin();
-      expectError(await handlers.dispatch('importPayoutResults', { path: 'relative/results.xlsx' }), 'invalid_input');
-      expectError(await handlers.dispatch('importPayoutResults', { path: join(directory, 'results.csv') }), 'invalid_input');
-      expectError(await handlers.dispatch('importPayoutResults', { path: `${directory}/a\u0000.xlsx` }), 'invalid_input');
-      expectError(await handlers.dispatch('importPayoutResults', { path: join(directory, 'missing.xlsx') }), 'not_found');
-      expectError(await handlers.dispatch('choosePayoutResultsFile', {}), 'usage'); // the bridge has no dialog
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: 'relative/results.xlsx' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: join(session.directory, 'results.csv') }), 'invalid_input');
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: `${session.directory}/a\u0000.xlsx` }), 'invalid_input');
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: join(session.directory, 'missing.xlsx') }), 'not_found');
+      expectError(await session.handlers.dispatch('choosePayoutResultsFile', {}), 'usage'); // the bridge has no dialog
       await logInAsClerk();
-      expectError(await handlers.dispatch('importPayoutResults', { path: await writeResults('clerk.xlsx', []) }), 'forbidden');
-      expect(ranTasks).toEqual([]);
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: await writeResults('clerk.xlsx', []) }), 'forbidden');
+      expect(session.ranTasks).toEqual([]);
     });
 
     it('with a native dialog, only a results file the dialog returned is accepted, and only once', async () => {
-      handlers.close();
-      const chosen = join(directory, 'chosen.xlsx');
-      handlers = start({ choosePayoutResultsFile: () => Promise.resolve(chosen) });
+      session.handlers.close();
+      const chosen = join(session.directory, 'chosen.xlsx');
+      session.handlers = start({ choosePayoutResultsFile: () => Promise.resolve(chosen) });
       await createAndLogin();
       const typed = await writeResults('typed.xlsx', []);
-      expectError(await handlers.dispatch('importPayoutResults', { path: typed }), 'forbidden');
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: typed }), 'forbidden');
       await writeResults('chosen.xlsx', []);
       expect(await ok('choosePayoutResultsFile', {})).toEqual({ path: chosen });
       expect(await ok('importPayoutResults', { path: chosen })).toEqual({ applied: [], errors: [] });
-      expectError(await handlers.dispatch('importPayoutResults', { path: chosen }), 'forbidden');
+      expectError(await session.handlers.dispatch('importPayoutResults', { path: chosen }), 'forbidden');
     });
   });
 
@@ -228,12 +170,12 @@ describe('payout route, results import and unconfirmed-transfer policy handlers'
     it('refuses 0, more than 1430, fractions, text and a missing value; settings.change only', async () => {
       await createAndLogin();
       for (const cancelAfterMinutes of [0, 1431, 1.5, '60', -1]) {
-        expectError(await handlers.dispatch('saveUnconfirmedPolicy', { cancelAfterMinutes }), 'invalid_input');
+        expectError(await session.handlers.dispatch('saveUnconfirmedPolicy', { cancelAfterMinutes }), 'invalid_input');
       }
-      expectError(await handlers.dispatch('saveUnconfirmedPolicy', {}), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveUnconfirmedPolicy', {}), 'invalid_input');
       await logInAsClerk();
       expect((await ok('unconfirmedPolicy', {})).cancelAfterMinutes).toBeNull();
-      expectError(await handlers.dispatch('saveUnconfirmedPolicy', { cancelAfterMinutes: 30 }), 'forbidden');
+      expectError(await session.handlers.dispatch('saveUnconfirmedPolicy', { cancelAfterMinutes: 30 }), 'forbidden');
     });
   });
 });

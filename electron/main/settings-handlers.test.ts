@@ -1,21 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiResult, HandlerName, HandlerResult } from '../api';
-import { fixedClock } from '../core/calendar/shanghai';
-import { createHandlerSession, type HandlerSession, type ShellServices } from './handlers';
-import { memoryRecentWorkspaceStore } from './stores';
-import { inProcessTaskRunner, type TaskName, type TaskRunner } from './tasks';
+import { describe, expect, it } from 'vitest';
+import { expectError, HANDLER_TEST_ADMIN_PASSWORD, useHandlerTestSession } from './handler-test-session';
 
 /**
  * The settings handlers added for payouts, settlement and backup / restore, and the rule that
  * every long operation (close, settlement, payouts, backup, restore) goes through the task runner
  * (a worker thread in the Electron shell), never the thread that serves the window.
  */
-const PASSPHRASE = 'correct horse battery staple';
-const ADMIN_PASSWORD = 'admin-password-1';
+const ADMIN_PASSWORD = HANDLER_TEST_ADMIN_PASSWORD;
 // A Thursday: weekly cycles run on Mondays by default, so the latest complete one is 10-05..10-11.
 const NOW = '2026-10-15T04:00:00.000Z';
 
@@ -24,63 +18,10 @@ function rsaKeys(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
-function expectError(result: ApiResult<unknown>, code: string): void {
-  expect(result.ok, JSON.stringify(result)).toBe(false);
-  if (!result.ok) expect(result.error.code).toBe(code);
-}
-
 describe('settings handlers: payout merchant, settlement cycle, backup and restore', () => {
-  let directory: string;
-  let path: string;
-  let handlers: HandlerSession;
-  let ranTasks: TaskName[];
+  const session = useHandlerTestSession({ now: NOW, directoryPrefix: 'ledgerdesk-settings-handlers-' });
+  const { ok, start, createAndLogin, logInAsClerk } = session;
 
-  function start(extra: Partial<ShellServices> = {}): HandlerSession {
-    const recordingRunner: TaskRunner = {
-      run(name, input, onProgress) {
-        ranTasks.push(name);
-        return inProcessTaskRunner.run(name, input, onProgress);
-      },
-    };
-    return createHandlerSession({
-      appVersion: 'test',
-      clock: fixedClock(NOW),
-      suggestedWorkspacePath: path,
-      demoDirectory: join(directory, 'demo'),
-      passphraseMemory: null,
-      recentWorkspaces: memoryRecentWorkspaceStore(),
-      taskRunner: recordingRunner,
-      emitProgress: () => undefined,
-      ...extra,
-    });
-  }
-
-  async function ok<K extends HandlerName>(name: K, args: unknown): Promise<HandlerResult<K>> {
-    const result = (await handlers.dispatch(name, args)) as ApiResult<HandlerResult<K>>;
-    if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-    return result.value;
-  }
-
-  async function createAndLogin(): Promise<void> {
-    await ok('createWorkspace', { path, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: ADMIN_PASSWORD, booksStartDate: '2026-10-01' });
-    await ok('login', { userName: 'admin', password: ADMIN_PASSWORD });
-  }
-
-  async function logInAsClerk(): Promise<void> {
-    await ok('addUser', { name: 'clerk1', role: 'clerk', password: 'clerk-password-1' });
-    await ok('login', { userName: 'clerk1', password: 'clerk-password-1' });
-  }
-
-  beforeEach(() => {
-    directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-settings-handlers-'));
-    path = join(directory, 'books.ldw');
-    ranTasks = [];
-    handlers = start();
-  });
-  afterEach(() => {
-    handlers.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
 
   describe('payout merchant configuration', () => {
     const base = { baseUrl: 'https://api.mch.weixin.qq.com', mchid: '1900000109', appid: 'wx8888888888888888', serialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1', api: 'transfer-bills' };
@@ -117,16 +58,16 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
       const merchant = rsaKeys();
       const platform = rsaKeys();
       const keys = { merchantPrivateKeyPem: merchant.privateKeyPem, platformKeyPem: platform.publicKeyPem, platformSerial: 'PUB_KEY_ID_1' };
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, mchid: 'abc123' }), 'invalid_input');
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, baseUrl: 'ftp://wechat' }), 'invalid_input');
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, api: 'v2' }), 'invalid_input');
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, merchantPrivateKeyPem: 'not a key' }), 'invalid_input');
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, extra: 1 }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, mchid: 'abc123' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, baseUrl: 'ftp://wechat' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, api: 'v2' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, merchantPrivateKeyPem: 'not a key' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, extra: 1 }), 'invalid_input');
       // The first save needs both keys.
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, platformKeyPem: platform.publicKeyPem, platformSerial: 'PUB_KEY_ID_1' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, platformKeyPem: platform.publicKeyPem, platformSerial: 'PUB_KEY_ID_1' }), 'invalid_input');
       const ecKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, merchantPrivateKeyPem: ecKey }), 'invalid_input');
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, merchantPrivateKeyPem: merchant.privateKeyPem, platformKeyPem: platform.publicKeyPem }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, ...keys, merchantPrivateKeyPem: ecKey }), 'invalid_input');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, merchantPrivateKeyPem: merchant.privateKeyPem, platformKeyPem: platform.publicKeyPem }), 'invalid_input');
       expect((await ok('payoutMerchantConfig', {})).configured).toBe(false);
     });
 
@@ -134,7 +75,7 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
       await createAndLogin();
       await logInAsClerk();
       const merchant = rsaKeys();
-      expectError(await handlers.dispatch('savePayoutMerchantConfig', { ...base, merchantPrivateKeyPem: merchant.privateKeyPem, platformKeyPem: rsaKeys().publicKeyPem, platformSerial: 'P1' }), 'forbidden');
+      expectError(await session.handlers.dispatch('savePayoutMerchantConfig', { ...base, merchantPrivateKeyPem: merchant.privateKeyPem, platformKeyPem: rsaKeys().publicKeyPem, platformSerial: 'P1' }), 'forbidden');
       expect((await ok('payoutMerchantConfig', {})).configured).toBe(false);
     });
   });
@@ -152,77 +93,77 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
 
     it('refuses a weekday outside 1-7, a minimum below the channel minimum, fractional fen and an empty change', async () => {
       await createAndLogin();
-      expectError(await handlers.dispatch('saveSettlementSettings', { cycle: { period: 'weekly', weekday: 8 } }), 'invalid_input');
-      expectError(await handlers.dispatch('saveSettlementSettings', { cycle: { period: 'daily' } }), 'invalid_input');
-      expectError(await handlers.dispatch('saveSettlementSettings', { cycle: { period: 'monthly', weekday: 2 } }), 'invalid_input');
-      expectError(await handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 9 }), 'invalid_input');
-      expectError(await handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 100.5 }), 'invalid_input');
-      expectError(await handlers.dispatch('saveSettlementSettings', {}), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { cycle: { period: 'weekly', weekday: 8 } }), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { cycle: { period: 'daily' } }), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { cycle: { period: 'monthly', weekday: 2 } }), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 9 }), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 100.5 }), 'invalid_input');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', {}), 'invalid_input');
       expect((await ok('settlementSettings', {})).cycle).toEqual({ period: 'weekly', weekday: 1 });
       await logInAsClerk();
-      expectError(await handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 100 }), 'forbidden');
+      expectError(await session.handlers.dispatch('saveSettlementSettings', { minimumPayoutFen: 100 }), 'forbidden');
     });
   });
 
   describe('backup and restore', () => {
     it('backs up to a new .ldbak file in a worker; restoring it brings the books back to that point', async () => {
       await createAndLogin();
-      const backupFile = join(directory, 'backups', 'books-20261015.ldbak');
-      expectError(await handlers.dispatch('backupWorkspace', { path: backupFile }), 'not_found'); // no such folder
-      mkdirSync(join(directory, 'backups'));
+      const backupFile = join(session.directory, 'backups', 'books-20261015.ldbak');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: backupFile }), 'not_found'); // no such folder
+      mkdirSync(join(session.directory, 'backups'));
       const backup = await ok('backupWorkspace', { path: backupFile });
       expect(backup).toMatchObject({ file: backupFile });
       expect(backup.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(backup.bytes).toBeGreaterThan(0);
       expect(backup.auditRowCount).toBeGreaterThan(0);
-      expectError(await handlers.dispatch('backupWorkspace', { path: backupFile }), 'conflict'); // never overwrites
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: backupFile }), 'conflict'); // never overwrites
 
       await ok('addUser', { name: 'after-backup', role: 'clerk', password: 'clerk-password-1' });
       // The password is checked against the backup's users before anything is replaced.
-      expectError(await handlers.dispatch('restoreWorkspace', { path: backupFile, password: 'wrong-password' }), 'authentication_failed');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: backupFile, password: 'wrong-password' }), 'authentication_failed');
       // A refused restore leaves the workspace untouched, open, and the user still logged in.
-      expect(await ok('session', {})).toMatchObject({ workspace: { path }, user: { userName: 'admin' } });
+      expect(await ok('session', {})).toMatchObject({ workspace: { path: session.path }, user: { userName: 'admin' } });
       expect((await ok('listUsers', {})).items.map((user) => user.name)).toContain('after-backup');
       const restored = await ok('restoreWorkspace', { path: backupFile, password: ADMIN_PASSWORD });
       expect(restored.sha256).toBe(backup.sha256);
       expect(restored.checks.every((check) => check.ok)).toBe(true);
-      expect(restored.session).toMatchObject({ workspace: { path }, user: null });
+      expect(restored.session).toMatchObject({ workspace: { path: session.path }, user: null });
       await ok('login', { userName: 'admin', password: ADMIN_PASSWORD });
       expect((await ok('listUsers', {})).items.map((user) => user.name)).not.toContain('after-backup');
-      expect(ranTasks.filter((name) => name === 'backup' || name === 'restore')).toEqual(['backup', 'backup', 'restore', 'restore']);
+      expect(session.ranTasks.filter((name) => name === 'backup' || name === 'restore')).toEqual(['backup', 'backup', 'restore', 'restore']);
     });
 
     it('validates paths: absolute only, .ldbak (restore also .ldw), not the workspace itself; restore is admin only', async () => {
       await createAndLogin();
-      expectError(await handlers.dispatch('backupWorkspace', { path: 'relative/books.ldbak' }), 'invalid_input');
-      expectError(await handlers.dispatch('backupWorkspace', { path: join(directory, 'books.txt') }), 'invalid_input');
-      expectError(await handlers.dispatch('backupWorkspace', { path: join(directory, 'books.ldw') }), 'invalid_input');
-      expectError(await handlers.dispatch('backupWorkspace', { path: `${directory}/a\u0000.ldbak` }), 'invalid_input');
-      expectError(await handlers.dispatch('restoreWorkspace', { path: path, password: ADMIN_PASSWORD }), 'invalid_input');
-      expectError(await handlers.dispatch('restoreWorkspace', { path: join(directory, 'none.ldbak'), password: '' }), 'invalid_input');
-      expectError(await handlers.dispatch('restoreWorkspace', { path: join(directory, 'none.ldbak'), password: ADMIN_PASSWORD }), 'not_found');
-      expect(await ok('session', {})).toMatchObject({ workspace: { path }, user: { userName: 'admin' } });
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: 'relative/books.ldbak' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: join(session.directory, 'books.txt') }), 'invalid_input');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: join(session.directory, 'books.ldw') }), 'invalid_input');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: `${session.directory}/a\u0000.ldbak` }), 'invalid_input');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: session.path, password: ADMIN_PASSWORD }), 'invalid_input');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: join(session.directory, 'none.ldbak'), password: '' }), 'invalid_input');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: join(session.directory, 'none.ldbak'), password: ADMIN_PASSWORD }), 'not_found');
+      expect(await ok('session', {})).toMatchObject({ workspace: { path: session.path }, user: { userName: 'admin' } });
       await logInAsClerk();
-      expectError(await handlers.dispatch('backupWorkspace', { path: join(directory, 'clerk.ldbak') }), 'forbidden');
-      expectError(await handlers.dispatch('restoreWorkspace', { path: join(directory, 'clerk.ldbak'), password: 'clerk-password-1' }), 'forbidden');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: join(session.directory, 'clerk.ldbak') }), 'forbidden');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: join(session.directory, 'clerk.ldbak'), password: 'clerk-password-1' }), 'forbidden');
     });
 
     it('with a native dialog, only a path the dialog returned is accepted, and only once', async () => {
-      handlers.close();
-      const chosen = join(directory, 'chosen.ldbak');
-      handlers = start({ chooseBackupPath: () => Promise.resolve(chosen) });
+      session.handlers.close();
+      const chosen = join(session.directory, 'chosen.ldbak');
+      session.handlers = start({ chooseBackupPath: () => Promise.resolve(chosen) });
       await createAndLogin();
-      expectError(await handlers.dispatch('backupWorkspace', { path: join(directory, 'typed.ldbak') }), 'forbidden');
-      expect(existsSync(join(directory, 'typed.ldbak'))).toBe(false);
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: join(session.directory, 'typed.ldbak') }), 'forbidden');
+      expect(existsSync(join(session.directory, 'typed.ldbak'))).toBe(false);
       expect(await ok('chooseBackupPath', { mode: 'save' })).toEqual({ path: chosen });
       // A path chosen to save to is not one chosen to restore from.
-      expectError(await handlers.dispatch('restoreWorkspace', { path: chosen, password: ADMIN_PASSWORD }), 'forbidden');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: chosen, password: ADMIN_PASSWORD }), 'forbidden');
       expect(await ok('chooseBackupPath', { mode: 'save' })).toEqual({ path: chosen });
       await ok('backupWorkspace', { path: chosen });
       rmSync(chosen);
-      expectError(await handlers.dispatch('backupWorkspace', { path: chosen }), 'forbidden');
-      writeFileSync(join(directory, 'x.ldbak'), 'not a backup');
-      expectError(await handlers.dispatch('restoreWorkspace', { path: join(directory, 'x.ldbak'), password: ADMIN_PASSWORD }), 'forbidden');
+      expectError(await session.handlers.dispatch('backupWorkspace', { path: chosen }), 'forbidden');
+      writeFileSync(join(session.directory, 'x.ldbak'), 'not a backup');
+      expectError(await session.handlers.dispatch('restoreWorkspace', { path: join(session.directory, 'x.ldbak'), password: ADMIN_PASSWORD }), 'forbidden');
     });
   });
 
@@ -235,18 +176,18 @@ describe('settings handlers: payout merchant, settlement cycle, backup and resto
     expect(settlement.cycle).toEqual({ start: '2026-10-05', end: '2026-10-11' });
     expect(settlement.payouts).toEqual([]);
     expect((await ok('payoutsAct', { action: 'poll' })).items).toEqual([]);
-    expect(ranTasks).toEqual(['close', 'settlement', 'payouts']);
+    expect(session.ranTasks).toEqual(['close', 'settlement', 'payouts']);
   });
 
   it('the seal (key generation, PKCS#12) and the audit package check run through the task runner too', async () => {
     await createAndLogin();
     const trial = await ok('sealCreateTrial', { validDays: 30 });
     expect(trial.seal?.subject).toContain('示例商城');
-    expectError(await handlers.dispatch('sealImport', { path: join(directory, 'missing.p12'), password: 'x' }), 'not_found');
-    expectError(await handlers.dispatch('verifyAuditPackage', { directory: join(directory, 'no-package') }), 'not_found');
-    mkdirSync(join(directory, 'empty-package'));
-    const checked = await ok('verifyAuditPackage', { directory: join(directory, 'empty-package') });
+    expectError(await session.handlers.dispatch('sealImport', { path: join(session.directory, 'missing.p12'), password: 'x' }), 'not_found');
+    expectError(await session.handlers.dispatch('verifyAuditPackage', { directory: join(session.directory, 'no-package') }), 'not_found');
+    mkdirSync(join(session.directory, 'empty-package'));
+    const checked = await ok('verifyAuditPackage', { directory: join(session.directory, 'empty-package') });
     expect(checked.ok).toBe(false);
-    expect(ranTasks).toEqual(['sealTrial', 'sealImport', 'verifyPackage', 'verifyPackage']);
+    expect(session.ranTasks).toEqual(['sealTrial', 'sealImport', 'verifyPackage', 'verifyPackage']);
   });
 });
