@@ -1,45 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../electron/core/auth';
-import { wechatTradeBill } from '../../electron/core/channels/bill-writers';
-import { importChannelFiles } from '../../electron/core/imports';
-import { listDiscrepancies, projectionStaleCount, refreshMallProjection, resolveDiscrepancies, runReconciliation } from '../../electron/core/reconcile';
+import { listDiscrepancies, projectionStaleCount, resolveDiscrepancies, runReconciliation } from '../../electron/core/reconcile';
+import { importWechatBill, reconcileAdmin, storeMallOrder } from '../support/reconcile-fixture';
 import { createTempWorkspace, type TempWorkspace } from '../support/temp-workspace';
 
-const admin: Actor = { userName: 'admin', role: 'admin' };
+const admin = reconcileAdmin;
 let temp: TempWorkspace;
-let directory: string;
 
 beforeEach(() => {
   temp = createTempWorkspace({ now: '2026-10-20T04:00:00.000Z' });
-  directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-reconcile-repeat-'));
 });
-afterEach(() => {
-  temp.cleanup();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
-/** Writes an order as the sync stores it (the projection triggers pick it up). */
+/** The one order of these scenarios, at a given version and paid amount. */
 function storeOrder(version: number, paidAmount: string): void {
-  const body = { id: 'o1', order_no: 'SO100', status: 'paid', paid_at: '2026-10-05T10:00:00+08:00', paid_amount: paidAmount, pay_channel: 'wechat', channel_trade_no: '4200000001', version };
-  temp.workspace.sqlite
-    .prepare(
-      `INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at)
-       VALUES ('orders', 'o1', ?, '2026-10-05T02:00:00Z', 'SO100', 'm1', NULL, '2026-10-05', ?, '2026-10-05T02:00:00Z')
-       ON CONFLICT(resource, id) DO UPDATE SET version = excluded.version, body_json = excluded.body_json`,
-    )
-    .run(version, JSON.stringify(body));
-  // The sync writes the reconciliation keys with each document; this bare write refreshes them.
-  refreshMallProjection(temp.workspace.sqlite);
+  storeMallOrder(temp, { id: 'o1', orderNo: 'SO100', tradeNo: '4200000001', paidAmount, version });
 }
 
-async function importBill(name: string, rows: Parameters<typeof wechatTradeBill>[1]): Promise<void> {
-  const path = join(directory, name);
-  writeFileSync(path, wechatTradeBill('ALL', rows));
-  const [result] = await importChannelFiles(temp.workspace, [path], { actor: admin });
-  expect(result.error).toBeNull();
+function importBill(name: string, rows: Parameters<typeof importWechatBill>[2]): Promise<void> {
+  return importWechatBill(temp, name, rows);
 }
 
 describe('repeatable reconciliation', () => {

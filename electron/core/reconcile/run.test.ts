@@ -1,44 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importWechatBill, reconcileAdmin, storeMallOrder } from '../../../test/support/reconcile-fixture';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
-import type { Actor } from '../auth';
-import { wechatTradeBill } from '../channels/bill-writers';
-import { importChannelFiles } from '../imports';
+import { upsertDocument } from '../mall/sync/store';
 import { listReconciliationResults } from './results';
-import { refreshMallProjection } from './projection';
 import { periodFigures, runReconciliation } from './run';
 
-const admin: Actor = { userName: 'admin', role: 'admin' };
+const admin = reconcileAdmin;
 let temp: TempWorkspace;
-let directory: string;
 
 beforeEach(() => {
   temp = createTempWorkspace({ now: '2026-10-20T04:00:00.000Z' });
-  directory = mkdtempSync(join(tmpdir(), 'ledgerdesk-reconcile-run-'));
 });
-afterEach(() => {
-  temp.cleanup();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 function storeOrder(id: string, orderNo: string, tradeNo: string, paidAmount: string): void {
-  const body = { id, order_no: orderNo, status: 'paid', paid_at: '2026-10-05T10:00:00+08:00', paid_amount: paidAmount, pay_channel: 'wechat', channel_trade_no: tradeNo, version: 1 };
-  temp.workspace.sqlite
-    .prepare(
-      `INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at)
-       VALUES ('orders', ?, 1, '2026-10-05T02:00:00Z', ?, 'm1', NULL, '2026-10-05', ?, '2026-10-05T02:00:00Z')`,
-    )
-    .run(id, orderNo, JSON.stringify(body));
-  refreshMallProjection(temp.workspace.sqlite);
+  storeMallOrder(temp, { id, orderNo, tradeNo, paidAmount });
 }
 
-async function importBill(name: string, rows: Parameters<typeof wechatTradeBill>[1]): Promise<void> {
-  const path = join(directory, name);
-  writeFileSync(path, wechatTradeBill('ALL', rows));
-  const [result] = await importChannelFiles(temp.workspace, [path], { actor: admin });
-  expect(result.error).toBeNull();
+function importBill(name: string, rows: Parameters<typeof importWechatBill>[2]): Promise<void> {
+  return importWechatBill(temp, name, rows);
 }
 
 function storedResults(): { itemKey: string; status: string; category: string | null; channelTransactionId: number | null }[] {
@@ -91,14 +71,8 @@ describe('runReconciliation writing the results', () => {
   it('folds two items with one key when the table starts empty, as the merge does', () => {
     // An order and a top-up with the same number, neither in a bill: two pending items, one key.
     storeOrder('o1', 'SO1', '4201', '10.00');
-    const topup = { id: 't1', topup_no: 'SO1', status: 'paid', paid_at: '2026-10-05T11:00:00+08:00', amount: '20.00', pay_channel: 'wechat', version: 1 };
-    temp.workspace.sqlite
-      .prepare(
-        `INSERT INTO mall_documents (resource, id, version, updated_at, document_no, party_id, order_id, business_date, body_json, synced_at)
-         VALUES ('topups', 't1', 1, '2026-10-05T03:00:00Z', 'SO1', 'm1', NULL, '2026-10-05', ?, '2026-10-05T03:00:00Z')`,
-      )
-      .run(JSON.stringify(topup));
-    refreshMallProjection(temp.workspace.sqlite);
+    const topup = { id: 't1', topup_no: 'SO1', member_id: 'm1', status: 'paid', paid_at: '2026-10-05T11:00:00+08:00', amount: '20.00', pay_channel: 'wechat', updated_at: '2026-10-05T03:00:00Z', version: 1 };
+    upsertDocument(temp.workspace.sqlite, 'topups', topup, JSON.stringify(topup), new Date('2026-10-05T03:00:00Z'));
     const summary = runReconciliation(temp.workspace, admin);
     expect(storedResults().map((row) => [row.itemKey, row.status])).toEqual([['P|wechat|SO1', 'pending']]);
     expect(summary.changes.written).toBe(2);
