@@ -11,7 +11,7 @@ import { fen } from '../../electron/core/money';
 import { openWorkspace } from '../../electron/core/workspace';
 import { formatFen } from '../../renderer/src/format';
 import { startBridge, type Bridge } from './bridge-server';
-import { chromiumAvailable, CHROMIUM_PATH, openTestBrowser, screenshot, type TestBrowser } from './browser';
+import { chromiumAvailable, CHROMIUM_PATH, openTestBrowser, recordPageErrors, screenshot, type TestBrowser } from './browser';
 
 /**
  * The real renderer (built by electron-vite) on the real core, through the same handlers the
@@ -40,10 +40,7 @@ describe.skipIf(!chromiumAvailable)('Ledgerdesk renderer end to end (headless Ch
     bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(NOW), suggestedWorkspacePath: workspacePath, demoDirectory: join(directory, 'demo') });
     browser = await openTestBrowser();
     page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    recordPageErrors(page, pageErrors);
     await page.goto(bridge.url);
   });
 

@@ -9,7 +9,7 @@ import { DEMO_MONTH, DEMO_NOW } from '../../electron/core/demo';
 import { unnamedControls } from './a11y';
 import { startBridge, type Bridge } from './bridge-server';
 import { chooseOption } from './forms';
-import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
+import { chromiumAvailable, openTestBrowser, recordPageErrors, screenshot, type TestBrowser } from './browser';
 
 /**
  * The demo path of a first run: build the demo workspace from the embedded demo mall and its
@@ -32,10 +32,7 @@ describe.skipIf(!chromiumAvailable)('demo workspace and reconciliation grid (hea
     });
     browser = await openTestBrowser();
     page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    recordPageErrors(page, pageErrors);
     await page.goto(bridge.url);
   });
 

@@ -8,7 +8,7 @@ import { DEMO_NOW } from '../../electron/core/demo';
 import { generateMallDataset, startDemoMall, writeDemoChannelFiles, type DemoMall } from '../../electron/core/mall/demo';
 import { startBridge, type Bridge } from './bridge-server';
 import { chooseOption } from './forms';
-import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
+import { chromiumAvailable, openTestBrowser, recordPageErrors, screenshot, type TestBrowser } from './browser';
 
 /**
  * The month-end on real data through the real UI: a demo mall started here (generated dataset)
@@ -48,10 +48,7 @@ describe.skipIf(!chromiumAvailable)('month-end on the demo mall (headless Chromi
     bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(DEMO_NOW), suggestedWorkspacePath: join(directory, 'books.ldw'), demoDirectory: join(directory, 'demo') });
     browser = await openTestBrowser();
     page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    recordPageErrors(page, pageErrors);
     await page.goto(bridge.url);
   });
 

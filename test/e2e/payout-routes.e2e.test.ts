@@ -9,7 +9,7 @@ import { openWorkspace } from '../../electron/core/workspace';
 import { putCommission, putMember } from '../integration/payouts-fixtures';
 import { unnamedControls } from './a11y';
 import { startBridge, type Bridge } from './bridge-server';
-import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
+import { chromiumAvailable, openTestBrowser, recordPageErrors, screenshot, type TestBrowser } from './browser';
 
 /**
  * Payout routes through the real UI on the real core: a distributor's own route, a settlement run
@@ -36,10 +36,7 @@ describe.skipIf(!chromiumAvailable)('payout routes, results import and the uncon
     bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(NOW), suggestedWorkspacePath: workspacePath, demoDirectory: join(directory, 'demo') });
     browser = await openTestBrowser();
     page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    recordPageErrors(page, pageErrors);
     await page.goto(bridge.url);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../electron/core/calendar/shanghai';
 import { unnamedControls } from './a11y';
 import { startBridge, type Bridge } from './bridge-server';
-import { chromiumAvailable, openTestBrowser, screenshot, type TestBrowser } from './browser';
+import { chromiumAvailable, openTestBrowser, recordPageErrors, screenshot, type TestBrowser } from './browser';
 
 /**
  * The settings screens added for payouts and safety, through the real UI on the real core: the
@@ -40,10 +40,7 @@ describe.skipIf(!chromiumAvailable)('settings: payout merchant, settlement cycle
     bridge = await startBridge({ rendererDirectory: resolve('out/renderer'), clock: fixedClock(NOW), suggestedWorkspacePath: join(directory, 'books.ldw'), demoDirectory: join(directory, 'demo') });
     browser = await openTestBrowser();
     page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    recordPageErrors(page, pageErrors);
     await page.goto(bridge.url);
   });
 
