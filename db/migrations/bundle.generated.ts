@@ -205,5 +205,16 @@ export const bundledMigrations: BundledMigration[] = [
     "statements": [
       "-- postEntry (electron/core/ledger/post.ts) adds each entry's postings to ledger_period_totals itself,\n-- one row per account of the entry, so the trigger that did it once per posting goes (100k-order\n-- sync: a trigger program per posting, about a tenth of its time). postEntry is the only writer of\n-- postings; `verify` still recomputes the totals from the postings (report_totals).\nDROP TRIGGER IF EXISTS `ledger_period_totals_on_posting`;"
     ]
+  },
+  {
+    "tag": "0015_reconcile_matches",
+    "hash": "08a558a4b5d096a7b1ac8ae3e03d7b519dd0e4078f2d5fa412cfa795f9c5ae25",
+    "statements": [
+      "-- Matched pairs leave reconciliation_results (electron/core/reconcile): that table keeps the items\n-- someone may look at or act on (pending, open, resolved), and a matched pair is one narrow row\n-- here, keyed by (business date, channel row) so the grid walks a date's matches in order and the\n-- run appends them without building four indexes over a million wide rows. Channel rows are\n-- immutable, so a pair never changes; a run inserts new pairs and deletes pairs that stopped\n-- matching. The mall document is named by (resource, id), not by a rowid VACUUM INTO may renumber.\nCREATE TABLE reconciliation_matches (\n  business_date TEXT NOT NULL,\n  channel_transaction_id INTEGER NOT NULL,\n  channel TEXT NOT NULL,\n  kind TEXT NOT NULL,\n  channel_amount_fen INTEGER NOT NULL,\n  mall_resource TEXT NOT NULL,\n  mall_id TEXT NOT NULL,\n  PRIMARY KEY (business_date, channel_transaction_id)\n) WITHOUT ROWID;",
+      "-- Per (business date, channel, kind): how many pairs matched and their channel amount, rewritten by\n-- each run from the table above, so the figures and the grid's page arithmetic read a few rows.\nCREATE TABLE reconciliation_match_days (\n  business_date TEXT NOT NULL,\n  channel TEXT NOT NULL,\n  kind TEXT NOT NULL,\n  items INTEGER NOT NULL,\n  channel_amount_fen INTEGER NOT NULL,\n  PRIMARY KEY (business_date, channel, kind)\n) WITHOUT ROWID;",
+      "INSERT INTO reconciliation_matches (business_date, channel_transaction_id, channel, kind, channel_amount_fen, mall_resource, mall_id)\nSELECT business_date, channel_transaction_id, channel, kind, channel_amount_fen, mall_resource, mall_id\nFROM reconciliation_results\nWHERE status = 'matched' AND channel_transaction_id IS NOT NULL AND mall_resource IS NOT NULL AND mall_id IS NOT NULL\n  AND channel_amount_fen IS NOT NULL;",
+      "INSERT INTO reconciliation_match_days (business_date, channel, kind, items, channel_amount_fen)\nSELECT business_date, channel, kind, count(*), sum(channel_amount_fen) FROM reconciliation_matches GROUP BY 1, 2, 3;",
+      "DELETE FROM reconciliation_results WHERE status = 'matched';"
+    ]
   }
 ];

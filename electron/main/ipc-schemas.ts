@@ -99,7 +99,8 @@ export const ipcSchemas = {
       })
       .optional(),
   }),
-  reconciliationDetail: z.strictObject({ id: z.number().int().min(1) }),
+  // A stored item's id, or a matched pair's (its channel row's id negated).
+  reconciliationDetail: z.strictObject({ id: z.number().int().refine((id) => id !== 0 && Number.isSafeInteger(id), 'not an item id') }),
   resolveDiscrepancies: z.strictObject({
     ids: z.array(z.number().int().min(1)).min(1).max(10_000),
     resolution: z.enum(resolutionNames),

@@ -17,6 +17,7 @@ export interface RefundClearing {
   /** succeeded_at, or requested_at while the refund is not through. */
   eventAt: string | null;
   businessDate: string | null;
+  /** Its discrepancy or pending item in reconciliation_results; null when matched (a pair) or not yet reconciled. */
   resultId: number | null;
 }
 
@@ -39,7 +40,8 @@ export function refundClearing(sqlite: SqliteDatabase, options: RefundClearingOp
          m.status AS mallStatus, m.event_at AS eventAt, m.business_date AS businessDate, r.id AS resultId,
          CASE WHEN m.status IN ('failed', 'rejected') THEN 'failed'
               WHEN m.settled = 0 THEN 'requested'
-              WHEN r.status = 'matched' OR (r.category = 'fee_mismatch') THEN 'cleared'
+              WHEN r.category = 'fee_mismatch'
+                OR (r.id IS NULL AND (m.resource, m.id) IN (SELECT mall_resource, mall_id FROM reconciliation_matches WHERE kind = 'refund')) THEN 'cleared'
               ELSE 'succeeded' END AS state
        FROM reconcile_mall_items m
        LEFT JOIN reconciliation_results r ON r.item_key = 'R|' || m.channel || '|' || m.document_no

@@ -4,6 +4,7 @@ import { withRawLines } from '../imports/raw-lines';
 import { traceEntries, type StoredEntry } from '../ledger/read';
 import { fen, formatFenAsYuan } from '../money';
 import { discrepancyCategories, resultStatuses, type DiscrepancyCategory, type Resolution, type ResultStatus } from './categories';
+import { configuredFeeSql } from './run';
 
 export interface ReconciliationResult {
   id: number;
@@ -75,7 +76,7 @@ export interface ResultPage {
 
 export const PAGE_SIZE_MAX = 1000;
 
-function whereClause(filters: ResultFilters): { sql: string; parameters: unknown[] } {
+function exceptionWhere(filters: ResultFilters, statuses: ResultStatus[] | undefined): { sql: string; parameters: unknown[] } {
   const conditions: string[] = [];
   const parameters: unknown[] = [];
   if (filters.dateFrom) {
@@ -87,25 +88,17 @@ function whereClause(filters: ResultFilters): { sql: string; parameters: unknown
     parameters.push(filters.dateTo);
   }
   if (filters.channel) {
-    if (filters.channel !== 'wechat' && filters.channel !== 'alipay') throw new LedgerdeskError('invalid_input', `unknown channel "${String(filters.channel)}"`);
     conditions.push('channel = ?');
     parameters.push(filters.channel);
   }
   if (filters.category) {
-    if (!discrepancyCategories.includes(filters.category)) throw new LedgerdeskError('invalid_input', `unknown category "${filters.category}"`);
     // The partial index on category serves only this exact form.
     conditions.push('category = ? AND category IS NOT NULL');
     parameters.push(filters.category);
   }
-  if (filters.status !== undefined) {
-    const statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
-    for (const status of statuses) {
-      if (!resultStatuses.includes(status)) throw new LedgerdeskError('invalid_input', `unknown status "${String(status)}"`);
-    }
-    if (statuses.length > 0) {
-      conditions.push(`status IN (${statuses.map(() => '?').join(', ')})`);
-      parameters.push(...statuses);
-    }
+  if (statuses !== undefined) {
+    conditions.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+    parameters.push(...statuses);
   }
   if (filters.search) {
     const needle = filters.search.trim();
@@ -115,22 +108,215 @@ function whereClause(filters: ResultFilters): { sql: string; parameters: unknown
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
 }
 
-/**
- * The ORDER BY an index serves whole (no sort): every index ends with the rowid, so with one
- * status or one category filtered (indexes on status/category, business_date) date order is
- * (business_date, id); otherwise date order follows the columns of reconciliation_results_date_channel to the rowid.
- */
-function orderByClause(column: string, order: 'ASC' | 'DESC', filters: ResultFilters): string {
-  if (column === 'id') return `id ${order}`;
-  if (column !== 'business_date') return `${column} ${order}, id ${order}`;
-  const singleStatus = filters.status !== undefined && (!Array.isArray(filters.status) || filters.status.length === 1);
-  if (singleStatus || filters.category) return `business_date ${order}, id ${order}`;
-  return ['business_date', 'channel', 'status', 'category', 'kind', 'difference_fen', 'channel_amount_fen', 'id'].map((name) => `${name} ${order}`).join(', ');
+/** The filters checked, and split into the part that selects stored items and the part that selects matched pairs. */
+interface FilterPlan {
+  filters: ResultFilters;
+  /** Statuses of stored items to show; undefined = all of them; [] = none. */
+  exceptionStatuses: ResultStatus[] | undefined;
+  includeMatched: boolean;
+}
+
+function planFilters(filters: ResultFilters): FilterPlan {
+  if (filters.channel && filters.channel !== 'wechat' && filters.channel !== 'alipay') {
+    throw new LedgerdeskError('invalid_input', `unknown channel "${String(filters.channel)}"`);
+  }
+  if (filters.category && !discrepancyCategories.includes(filters.category)) throw new LedgerdeskError('invalid_input', `unknown category "${filters.category}"`);
+  let statuses: ResultStatus[] | undefined;
+  if (filters.status !== undefined) {
+    statuses = Array.isArray(filters.status) ? filters.status : [filters.status];
+    for (const status of statuses) {
+      if (!resultStatuses.includes(status)) throw new LedgerdeskError('invalid_input', `unknown status "${String(status)}"`);
+    }
+    if (statuses.length === 0) statuses = undefined;
+  }
+  const includeMatched = !filters.category && (statuses === undefined || statuses.includes('matched'));
+  const exceptionStatuses = statuses === undefined ? undefined : statuses.filter((status) => status !== 'matched');
+  return { filters, exceptionStatuses, includeMatched };
 }
 
 /**
- * One page of the reconciliation grid with the total count. Pages past the middle are read
- * from the other end (reverse order, smaller OFFSET) so no page walks more than half the index.
+ * A matched pair as a result row, built from the pair, its channel row and its mall document. Its
+ * id is the channel row's id negated: pairs are not stored items, and ids of stored items are positive.
+ */
+function matchedColumns(sqlite: SqliteDatabase): string {
+  return `-x.channel_transaction_id AS id,
+  (CASE x.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || x.channel || '|' || coalesce(m.document_no, CASE x.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END) AS itemKey,
+  x.kind, x.channel, 'matched' AS status, NULL AS category, x.mall_resource AS mallResource, x.mall_id AS mallId,
+  CASE x.kind WHEN 'payment' THEN coalesce(m.document_no, c.merchant_order_no) ELSE coalesce(m.order_no, c.merchant_order_no) END AS orderNo,
+  CASE x.kind WHEN 'refund' THEN coalesce(m.document_no, c.merchant_refund_no) END AS refundNo,
+  c.channel_trade_no AS channelTradeNo, x.channel_transaction_id AS channelTransactionId, m.amount_fen AS mallAmountFen,
+  x.channel_amount_fen AS channelAmountFen, 0 AS differenceFen, ${configuredFeeSql(sqlite, 'x.channel', 'c.amount_fen')} AS expectedFeeFen,
+  c.fee_fen AS channelFeeFen, x.business_date AS businessDate, NULL AS assignedTo, NULL AS resolution, NULL AS resolutionNote,
+  NULL AS resolvedBy, NULL AS resolvedAt, NULL AS adjustmentEntryNo`;
+}
+
+const matchedJoins = `JOIN channel_transactions c ON c.id = x.channel_transaction_id
+  LEFT JOIN reconcile_mall_items m ON m.resource = x.mall_resource AND m.id = x.mall_id`;
+
+/**
+ * The matched pairs a filter selects, as (FROM source, WHERE, parameters) over alias x. A search
+ * starts from the few channel rows that carry the number (merchant order or refund number, or the
+ * order number of a document with that channel trade number) and looks their pairs up by key.
+ */
+function matchedSource(filters: ResultFilters): { from: string; where: string; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  let from = 'reconciliation_matches x';
+  if (filters.search) {
+    const needle = filters.search.trim();
+    from = `(SELECT DISTINCT x.* FROM (
+        SELECT id FROM channel_transactions WHERE merchant_order_no = ?
+        UNION SELECT id FROM channel_transactions WHERE merchant_refund_no = ? AND merchant_refund_no IS NOT NULL
+        UNION SELECT t.id FROM reconcile_mall_items d JOIN channel_transactions t ON t.merchant_order_no = d.document_no WHERE d.channel_trade_no = ?
+      ) s JOIN channel_transactions t ON t.id = s.id
+      JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel_transaction_id = t.id) x`;
+    parameters.push(needle, needle, needle);
+  }
+  if (filters.dateFrom) {
+    conditions.push('x.business_date >= ?');
+    parameters.push(filters.dateFrom);
+  }
+  if (filters.dateTo) {
+    conditions.push('x.business_date <= ?');
+    parameters.push(filters.dateTo);
+  }
+  if (filters.channel) {
+    conditions.push('x.channel = ?');
+    parameters.push(filters.channel);
+  }
+  return { from, where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
+}
+
+function exceptionsIncluded(plan: FilterPlan): boolean {
+  return plan.exceptionStatuses === undefined || plan.exceptionStatuses.length > 0;
+}
+
+/** Items per business date, stored items and matched pairs apart, in the order asked. */
+interface DateCount {
+  businessDate: string;
+  stored: number;
+  matched: number;
+}
+
+function countsByDate(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean): DateCount[] {
+  const byDate = new Map<string, DateCount>();
+  const entry = (businessDate: string) => {
+    let found = byDate.get(businessDate);
+    if (!found) byDate.set(businessDate, (found = { businessDate, stored: 0, matched: 0 }));
+    return found;
+  };
+  if (exceptionsIncluded(plan)) {
+    const where = exceptionWhere(plan.filters, plan.exceptionStatuses);
+    const rows = sqlite
+      .prepare(`SELECT business_date AS businessDate, count(*) AS items FROM reconciliation_results ${where.sql} GROUP BY business_date`)
+      .all(...where.parameters) as { businessDate: string; items: number }[];
+    for (const row of rows) entry(row.businessDate).stored += row.items;
+  }
+  if (plan.includeMatched) {
+    const conditions = ['business_date >= ?', 'business_date <= ?'];
+    const parameters: unknown[] = [plan.filters.dateFrom ?? '', plan.filters.dateTo ?? '9999-99-99'];
+    if (plan.filters.channel) {
+      conditions.push('channel = ?');
+      parameters.push(plan.filters.channel);
+    }
+    const rows = sqlite
+      .prepare(`SELECT business_date AS businessDate, sum(items) AS items FROM reconciliation_match_days WHERE ${conditions.join(' AND ')} GROUP BY business_date`)
+      .all(...parameters) as { businessDate: string; items: number }[];
+    for (const row of rows) entry(row.businessDate).matched += row.items;
+  }
+  const dates = [...byDate.values()].sort((a, b) => (a.businessDate < b.businessDate ? -1 : a.businessDate > b.businessDate ? 1 : 0));
+  return ascending ? dates : dates.reverse();
+}
+
+/**
+ * A page in business date order, found by arithmetic over the per-date counts: within a date the
+ * stored items come first (by id), then the matched pairs (by channel row); descending reverses
+ * both. Only the dates the page touches are read, each from its own offset.
+ */
+function datePage(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean, offset: number, rowCount: number): ReconciliationResult[] {
+  const order = ascending ? 'ASC' : 'DESC';
+  const rows: ReconciliationResult[] = [];
+  let skip = offset;
+  const storedWhere = exceptionWhere({ ...plan.filters, dateFrom: undefined, dateTo: undefined }, plan.exceptionStatuses);
+  const storedSql = `SELECT ${resultColumns} FROM reconciliation_results ${storedWhere.sql ? `${storedWhere.sql} AND` : 'WHERE'} business_date = ?
+    ORDER BY id ${order} LIMIT ? OFFSET ?`;
+  const matchedSql = `SELECT ${matchedColumns(sqlite)} FROM reconciliation_matches x ${matchedJoins}
+    WHERE x.business_date = ?${plan.filters.channel ? ' AND x.channel = ?' : ''} ORDER BY x.channel_transaction_id ${order} LIMIT ? OFFSET ?`;
+  const channelParameters = plan.filters.channel ? [plan.filters.channel] : [];
+  for (const date of countsByDate(sqlite, plan, ascending)) {
+    if (rows.length >= rowCount) break;
+    const total = date.stored + date.matched;
+    if (skip >= total) {
+      skip -= total;
+      continue;
+    }
+    const parts: { count: number; read: (limit: number, from: number) => ReconciliationResult[] }[] = [
+      { count: date.stored, read: (limit, from) => sqlite.prepare(storedSql).all(...storedWhere.parameters, date.businessDate, limit, from) as ReconciliationResult[] },
+      { count: date.matched, read: (limit, from) => sqlite.prepare(matchedSql).all(date.businessDate, ...channelParameters, limit, from) as ReconciliationResult[] },
+    ];
+    if (!ascending) parts.reverse();
+    for (const part of parts) {
+      if (rows.length >= rowCount) break;
+      if (skip >= part.count) {
+        skip -= part.count;
+        continue;
+      }
+      rows.push(...part.read(Math.min(rowCount - rows.length, part.count - skip), skip));
+      skip = 0;
+    }
+  }
+  return rows;
+}
+
+/** Any other order (or a search): stored items and matched pairs in one sorted union. */
+function sortedPage(
+  sqlite: SqliteDatabase,
+  plan: FilterPlan,
+  column: string,
+  order: 'ASC' | 'DESC',
+  offset: number,
+  rowCount: number,
+): ReconciliationResult[] {
+  const arms: string[] = [];
+  const parameters: unknown[] = [];
+  if (exceptionsIncluded(plan)) {
+    const where = exceptionWhere(plan.filters, plan.exceptionStatuses);
+    arms.push(`SELECT ${resultColumns} FROM reconciliation_results ${where.sql}`);
+    parameters.push(...where.parameters);
+  }
+  if (plan.includeMatched) {
+    const source = matchedSource(plan.filters);
+    arms.push(`SELECT ${matchedColumns(sqlite)} FROM ${source.from} ${matchedJoins} ${source.where}`);
+    parameters.push(...source.parameters);
+  }
+  if (arms.length === 0) return [];
+  const sortKey = { business_date: 'businessDate', difference_fen: 'differenceFen', mall_amount_fen: 'mallAmountFen', channel_amount_fen: 'channelAmountFen', id: 'id' }[column];
+  const orderBy = column === 'id' ? `id ${order}` : `${sortKey} ${order}, id ${order}`;
+  return sqlite.prepare(`SELECT * FROM (${arms.join(' UNION ALL ')}) ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...parameters, rowCount, offset) as ReconciliationResult[];
+}
+
+function countItems(sqlite: SqliteDatabase, plan: FilterPlan): number {
+  let total = 0;
+  if (exceptionsIncluded(plan)) {
+    const where = exceptionWhere(plan.filters, plan.exceptionStatuses);
+    total += (sqlite.prepare(`SELECT count(*) AS total FROM reconciliation_results ${where.sql}`).get(...where.parameters) as { total: number }).total;
+  }
+  if (plan.includeMatched) {
+    if (plan.filters.search) {
+      const source = matchedSource(plan.filters);
+      total += (sqlite.prepare(`SELECT count(*) AS total FROM ${source.from} ${source.where}`).get(...source.parameters) as { total: number }).total;
+    } else {
+      total += countsByDate(sqlite, { ...plan, exceptionStatuses: [] }, true).reduce((sum, date) => sum + date.matched, 0);
+    }
+  }
+  return total;
+}
+
+/**
+ * One page of the reconciliation grid with the total count: the stored items (pending, open,
+ * resolved) and the matched pairs as one list. In business date order (the grid's default) the
+ * page is found from per-date counts and read from the dates it touches, so a page deep in a
+ * million pairs costs what the first does.
  */
 export function listReconciliationResults(sqlite: SqliteDatabase, request: ResultPageRequest): ResultPage {
   const page = Math.max(1, Math.floor(request.page));
@@ -141,24 +327,32 @@ export function listReconciliationResults(sqlite: SqliteDatabase, request: Resul
   const sort = request.sort ?? { column: 'business_date', direction: 'asc' };
   const column = sortColumns[sort.column];
   if (!column) throw new LedgerdeskError('invalid_input', `cannot sort by "${String(sort.column)}"`);
-  const where = whereClause(request.filters ?? {});
-  const { total } = sqlite.prepare(`SELECT count(*) AS total FROM reconciliation_results ${where.sql}`).get(...where.parameters) as { total: number };
+  const plan = planFilters(request.filters ?? {});
+  const total = countItems(sqlite, plan);
   const offset = (page - 1) * pageSize;
   if (offset >= total) return { total, page, pageSize, rows: [] };
-  const forward = sort.direction === 'asc' ? 'ASC' : 'DESC';
-  const backward = sort.direction === 'asc' ? 'DESC' : 'ASC';
-  const rowsOnPage = Math.min(pageSize, total - offset);
-  const fromEnd = total - offset - rowsOnPage;
-  const reversed = fromEnd < offset;
-  const order = reversed ? backward : forward;
-  const orderBy = orderByClause(column, order, request.filters ?? {});
-  const rows = sqlite
-    .prepare(`SELECT ${resultColumns} FROM reconciliation_results ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-    .all(...where.parameters, rowsOnPage, reversed ? fromEnd : offset) as ReconciliationResult[];
-  return { total, page, pageSize, rows: reversed ? rows.reverse() : rows };
+  const rowCount = Math.min(pageSize, total - offset);
+  const ascending = sort.direction === 'asc';
+  const rows =
+    column === 'business_date' && !plan.filters.search
+      ? datePage(sqlite, plan, ascending, offset, rowCount)
+      : sortedPage(sqlite, plan, column, ascending ? 'ASC' : 'DESC', offset, rowCount);
+  return { total, page, pageSize, rows };
 }
 
+/** A stored item (positive id) or a matched pair (its channel row's id negated). */
 export function loadResult(sqlite: SqliteDatabase, id: number): ReconciliationResult | null {
+  if (id < 0) {
+    return (
+      (sqlite
+        .prepare(
+          `SELECT ${matchedColumns(sqlite)} FROM channel_transactions t
+           JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel_transaction_id = t.id ${matchedJoins}
+           WHERE t.id = ?`,
+        )
+        .get(-id) as ReconciliationResult | undefined) ?? null
+    );
+  }
   return (sqlite.prepare(`SELECT ${resultColumns} FROM reconciliation_results WHERE id = ?`).get(id) as ReconciliationResult | undefined) ?? null;
 }
 
@@ -298,13 +492,14 @@ export interface DiscrepancyListOptions {
 export function listDiscrepancies(sqlite: SqliteDatabase, options: DiscrepancyListOptions = {}): DiscrepancyItem[] {
   const status = options.status ?? 'open';
   if (!['open', 'resolved', 'all'].includes(status)) throw new LedgerdeskError('invalid_input', `--status must be open, resolved or all, got "${status}"`);
-  const where = whereClause({
+  const plan = planFilters({
     status: status === 'all' ? ['open', 'resolved'] : status,
     dateFrom: options.from,
     dateTo: options.to,
     category: options.category,
     channel: options.channel,
   });
+  const where = exceptionWhere(plan.filters, plan.exceptionStatuses);
   const rows = sqlite
     .prepare(`SELECT ${resultColumns} FROM reconciliation_results ${where.sql} ORDER BY business_date, id`)
     .all(...where.parameters) as ReconciliationResult[];

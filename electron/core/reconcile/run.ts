@@ -62,15 +62,24 @@ function feeSql(channelColumn: string, amount: string, rates: Record<'wechat' | 
   return `CASE ${channelColumn} WHEN 'wechat' THEN ${expectedFeeSql(amount, rates.wechat)} ELSE ${expectedFeeSql(amount, rates.alipay)} END`;
 }
 
+/** The expected fee of a channel row at the configured rates, as SQL over its channel and amount columns. */
+export function configuredFeeSql(sqlite: SqliteDatabase, channelColumn: string, amount: string): string {
+  return feeSql(channelColumn, amount, { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') });
+}
+
+/** The channels whose trade files are matched. */
+const tradeChannels = ['wechat', 'alipay'] as const;
+
 /** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
 const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
 
 /**
- * Builds the new state of every item into temp.rc_new. All set-based, in two statements: one
- * pass over the channel rows (each probes the projection by merchant number, falling back to the
- * channel's own id, and the merchant-number index for an earlier row of the same number, and is
- * classified in the same pass, so each mall row is read once while its page is hot), and one pass
- * over the mall documents no row matched. No sort over the whole set.
+ * Decides every item. All set-based: one pass over the channel rows into temp.rc_pass (each
+ * probes the projection by merchant number, falling back to the channel's own id, and the
+ * merchant-number index for an earlier row of the same number, and is classified in the same
+ * pass, so each mall row is read once while its page is hot); the discrepancies among them built
+ * into temp.rc_new as full result rows, then the mall documents no row matched. No sort over the
+ * whole set.
  */
 function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): void {
   const rates = { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') };
@@ -100,6 +109,13 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     INSERT INTO rc_repeated SELECT 'refund', merchant_refund_no FROM channel_transactions
       WHERE merchant_refund_no IS NOT NULL GROUP BY merchant_refund_no HAVING count(*) > 1;
 
+    -- One row per channel row: its decision (category NULL = matched) and what the matched pair
+    -- and the unmatched-document pass need; the full result row is built only for discrepancies.
+    CREATE TEMP TABLE rc_pass (
+      row_id INTEGER PRIMARY KEY, business_date TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+      channel_amount INTEGER NOT NULL, fee_fen INTEGER, expected_fee INTEGER, extra INTEGER NOT NULL, category TEXT,
+      mall_rowid INTEGER, mall_resource TEXT, mall_id TEXT
+    );
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
       mall_resource TEXT, mall_id TEXT, order_no TEXT, refund_no TEXT, channel_trade_no TEXT, channel_transaction_id INTEGER,
@@ -114,20 +130,8 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
   // reference to extra or category would run their EXISTS probes again.
   const expectedFee = feeSql('r.channel', 'r.amount_fen', rates);
   sqlite.exec(`
-    INSERT INTO rc_new
-    SELECT
-      CASE WHEN extra THEN (CASE kind WHEN 'payment' THEN 'D|' ELSE 'RD|' END) || row_id
-           ELSE (CASE kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || channel || '|' || coalesce(m_no, row_no, '#' || row_id) END,
-      kind, channel,
-      CASE WHEN category IS NULL THEN 'matched' ELSE 'open' END,
-      category, m_resource, m_id,
-      CASE kind WHEN 'payment' THEN coalesce(m_no, row_no) ELSE coalesce(m_order_no, order_no) END,
-      CASE kind WHEN 'refund' THEN coalesce(m_no, row_no) END,
-      trade_no, row_id, m_amount, channel_amount,
-      CASE WHEN category IS NULL THEN 0
-           WHEN category = 'fee_mismatch' THEN abs(fee_fen) - abs(expected_fee)
-           ELSE channel_amount - coalesce(m_amount, 0) END,
-      expected_fee, fee_fen, business_date, m_rowid
+    INSERT INTO rc_pass
+    SELECT row_id, business_date, channel, kind, channel_amount, fee_fen, expected_fee, extra, category, m_rowid, m_resource, m_id
     FROM (
       SELECT y.*,
         CASE
@@ -187,13 +191,33 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     );`);
   step('channel rows matched');
 
+  // The discrepancies among the channel rows, as full result rows (the few rows with a category).
+  sqlite.exec(`
+    INSERT INTO rc_new
+    SELECT
+      CASE WHEN p.extra THEN (CASE p.kind WHEN 'payment' THEN 'D|' ELSE 'RD|' END) || p.row_id
+           ELSE (CASE p.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || p.channel || '|' || coalesce(m.document_no, row_no, '#' || p.row_id) END,
+      p.kind, p.channel, 'open', p.category, m.resource, m.id,
+      CASE p.kind WHEN 'payment' THEN coalesce(m.document_no, row_no) ELSE coalesce(m.order_no, p.c_order_no) END,
+      CASE p.kind WHEN 'refund' THEN coalesce(m.document_no, row_no) END,
+      p.c_trade_no, p.row_id, m.amount_fen, p.channel_amount,
+      CASE WHEN p.category = 'fee_mismatch' THEN abs(p.fee_fen) - abs(p.expected_fee) ELSE p.channel_amount - coalesce(m.amount_fen, 0) END,
+      p.expected_fee, p.fee_fen, p.business_date, p.mall_rowid
+    FROM (
+      SELECT p.*, c.merchant_order_no AS c_order_no, c.channel_trade_no AS c_trade_no,
+        CASE p.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END AS row_no
+      FROM rc_pass p JOIN channel_transactions c ON c.id = p.row_id
+      WHERE p.category IS NOT NULL
+    ) p LEFT JOIN reconcile_mall_items m ON m.rowid = p.mall_rowid;`);
+  step('channel discrepancies');
+
   // Mall documents the channel should show but no row matched: missing, or pending inside T+1.
   // The documents are walked on a narrow index (row ids only) against the matched set; only the
   // unmatched ones are read from the table.
   sqlite.exec(`
     DROP TABLE IF EXISTS temp.rc_matched;
     CREATE TEMP TABLE rc_matched (mall_rowid INTEGER PRIMARY KEY);
-    INSERT OR IGNORE INTO rc_matched SELECT mall_rowid FROM rc_new WHERE mall_rowid IS NOT NULL;
+    INSERT OR IGNORE INTO rc_matched SELECT mall_rowid FROM rc_pass WHERE mall_rowid IS NOT NULL;
     INSERT INTO rc_new
     SELECT
       (CASE m.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || m.channel || '|' || m.document_no,
@@ -220,59 +244,18 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
 const resultColumnList = `item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no, channel_trade_no,
   channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen, channel_fee_fen, business_date`;
 
-/**
- * Fills the empty results table with rc_new with its indexes dropped, then builds them (one sort
- * each). Returns null, with the table empty and indexed again, when two computed items share an
- * item key: the upsert then folds them exactly as it does for a table that is not empty.
- */
-function insertIntoEmpty(sqlite: SqliteDatabase, insertSql: string, runId: number, step: (label: string) => void): number | null {
-  const all = sqlite
-    .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'reconciliation_results' AND sql IS NOT NULL
-       ORDER BY name = 'reconciliation_results_item_key' DESC, name = 'reconciliation_results_date_channel', name`)
-    .all() as { name: string; sql: string }[];
-  // The unique key first (two items with one key show at once); the index the period figures and the
-  // grid read last, so its pages are still in the page cache when they do. A partial index
-  // (discrepancies only) stays: it takes few rows, and building it would read the whole table.
-  const indexes = all.filter(({ sql }) => !/\bWHERE\b/i.test(sql));
-  for (const { name } of indexes) sqlite.exec(`DROP INDEX "${name}"`);
-  const written = sqlite.prepare(insertSql).run(runId, runId).changes;
-  step('inserted');
-  const recreate = () => {
-    for (const { name, sql } of indexes) {
-      if (!sqlite.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?`).get(name)) sqlite.exec(sql);
-    }
-  };
-  try {
-    recreate();
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-    sqlite.exec(`DELETE FROM reconciliation_results`);
-    recreate();
-    return null;
-  }
-  step('indexed');
-  return written;
-}
+const dropRunTables = ['rc_new', 'rc_pass', 'rc_covered', 'rc_trade_files', 'rc_repeated'].map((name) => `DROP TABLE IF EXISTS temp.${name};`).join(' ');
 
 /**
- * Writes temp.rc_new into reconciliation_results: new items inserted, items whose deciding
- * columns changed rewritten (a discrepancy whose data changed is open again; an open one stays
- * the same item), untouched items left alone, items that no longer exist removed. Into an empty
- * table (a first run) the rows go in bare and the indexes are built after, one sort each, which
- * is cheaper than growing five B-trees row by row.
+ * Writes temp.rc_new (the discrepancies and pending documents) into reconciliation_results: new
+ * items inserted, items whose deciding columns changed rewritten (a discrepancy whose data
+ * changed is open again; an open one stays the same item), untouched items left alone, items
+ * that no longer exist (matched now, or gone) removed.
  */
-function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: string) => void): { written: number; removed: number } {
+function mergeResults(sqlite: SqliteDatabase, runId: number): { written: number; removed: number } {
   // fingerprint: the decision in one word; the deciding columns themselves are what a run compares.
   const selectNew = `SELECT ${resultColumnList}, coalesce(category, status), ?, ? FROM rc_new`;
   const insert = `INSERT INTO reconciliation_results (${resultColumnList}, fingerprint, first_run_id, changed_run_id)`;
-  const empty = sqlite.prepare(`SELECT NOT EXISTS (SELECT 1 FROM reconciliation_results) AS empty`).get() as { empty: number };
-  if (empty.empty) {
-    const written = insertIntoEmpty(sqlite, `${insert} ${selectNew}`, runId, step);
-    if (written !== null) {
-      sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files; DROP TABLE IF EXISTS temp.rc_repeated;`);
-      return { written, removed: 0 };
-    }
-  }
   const same = decidingColumns.map((column) => `reconciliation_results.${column} IS excluded.${column}`).join(' AND ');
   const written = sqlite
     .prepare(
@@ -288,7 +271,6 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
          OR (reconciliation_results.status = 'resolved' AND excluded.status = 'open')))`,
     )
     .run(runId, runId).changes;
-  step('merged');
   // Every new key is now present, so the table holds stale items exactly when it has more rows.
   const { stored } = sqlite.prepare(`SELECT count(*) AS stored FROM reconciliation_results`).get() as { stored: number };
   const { computed } = sqlite.prepare(`SELECT count(*) AS computed FROM rc_new`).get() as { computed: number };
@@ -297,9 +279,47 @@ function mergeResults(sqlite: SqliteDatabase, runId: number, step: (label: strin
     sqlite.exec(`CREATE INDEX temp.rc_new_key ON rc_new (item_key)`);
     removed = sqlite.prepare(`DELETE FROM reconciliation_results WHERE item_key NOT IN (SELECT item_key FROM rc_new)`).run().changes;
   }
-  sqlite.exec(`DROP TABLE IF EXISTS temp.rc_new; DROP TABLE IF EXISTS temp.rc_covered; DROP TABLE IF EXISTS temp.rc_trade_files; DROP TABLE IF EXISTS temp.rc_repeated;`);
-  step('stale removed');
   return { written, removed };
+}
+
+/**
+ * Writes the matched pairs of temp.rc_pass into reconciliation_matches. Into an empty table (a
+ * first run) they go in bare; otherwise pairs already stored are left alone (a channel row never
+ * changes, and its document is the one its number names) and pairs that no longer match go.
+ */
+function mergeMatches(sqlite: SqliteDatabase): { written: number; removed: number } {
+  const selectMatched = `SELECT business_date, row_id, channel, kind, channel_amount, mall_resource, mall_id FROM rc_pass WHERE category IS NULL`;
+  const columns = `business_date, channel_transaction_id, channel, kind, channel_amount_fen, mall_resource, mall_id`;
+  const empty = sqlite.prepare(`SELECT NOT EXISTS (SELECT 1 FROM reconciliation_matches) AS empty`).get() as { empty: number };
+  if (empty.empty) return { written: sqlite.prepare(`INSERT INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes, removed: 0 };
+  const removed = sqlite
+    .prepare(
+      `DELETE FROM reconciliation_matches WHERE NOT EXISTS (SELECT 1 FROM rc_pass p WHERE p.row_id = reconciliation_matches.channel_transaction_id
+         AND p.category IS NULL AND p.mall_resource IS reconciliation_matches.mall_resource AND p.mall_id IS reconciliation_matches.mall_id)`,
+    )
+    .run().changes;
+  const written = sqlite.prepare(`INSERT OR IGNORE INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes;
+  return { written, removed };
+}
+
+/** Rewrites reconciliation_match_days from the pairs: one pass in key order, no sort. */
+function refreshMatchDays(sqlite: SqliteDatabase): void {
+  const groups = tradeChannels.flatMap((channel) => (['payment', 'refund'] as const).map((kind) => ({ channel, kind })));
+  const sums = groups
+    .map(({ channel, kind }, index) => {
+      const where = `channel = '${channel}' AND kind = '${kind}'`;
+      return `sum(${where}) AS items_${index}, coalesce(sum(CASE WHEN ${where} THEN channel_amount_fen END), 0) AS fen_${index}`;
+    })
+    .join(', ');
+  const days = sqlite.prepare(`SELECT business_date, ${sums} FROM reconciliation_matches GROUP BY business_date`).all() as Record<string, string | number>[];
+  sqlite.exec(`DELETE FROM reconciliation_match_days`);
+  const insert = sqlite.prepare(`INSERT INTO reconciliation_match_days (business_date, channel, kind, items, channel_amount_fen) VALUES (?, ?, ?, ?, ?)`);
+  for (const day of days) {
+    groups.forEach(({ channel, kind }, index) => {
+      const items = Number(day[`items_${index}`]);
+      if (items > 0) insert.run(day.business_date, channel, kind, items, day[`fen_${index}`]);
+    });
+  }
 }
 
 export interface PeriodFigures {
@@ -314,9 +334,10 @@ export interface PeriodFigures {
 }
 
 /**
- * Counts and the discrepancy rate over results with business dates in [from, to] (all when
- * absent): one pass over the covering index reconciliation_results_date_channel grouped by the
- * few (status, category, kind) combinations, folded here; no table lookups.
+ * Counts and the discrepancy rate over items with business dates in [from, to] (all when
+ * absent): the matched pairs from their per-day counts, the other items in one pass over the
+ * covering index reconciliation_results_date_channel grouped by the few (status, category, kind)
+ * combinations, folded here; no table lookups.
  */
 export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: string | null): PeriodFigures {
   const groups = sqlite
@@ -332,6 +353,16 @@ export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: s
   const counts = { matched: 0, pending: 0, open: 0, resolved: 0 };
   let openDifference = 0;
   let payments = 0;
+  const matchedDays = sqlite
+    .prepare(
+      `SELECT kind, coalesce(sum(items), 0) AS items, coalesce(sum(channel_amount_fen), 0) AS channel_amount
+       FROM reconciliation_match_days WHERE business_date >= ? AND business_date <= ? GROUP BY kind`,
+    )
+    .all(from ?? '', to ?? '9999-99-99') as { kind: string; items: number; channel_amount: number }[];
+  for (const group of matchedDays) {
+    counts.matched += group.items;
+    if (group.kind === 'payment') payments += group.channel_amount;
+  }
   for (const group of groups) {
     if (group.status in counts) counts[group.status as keyof typeof counts] += group.items;
     if (group.status === 'open') {
@@ -354,8 +385,9 @@ export function periodFigures(sqlite: SqliteDatabase, from: string | null, to: s
 
 /**
  * One reconciliation run, in one transaction: match every channel row and mall document (the
- * mall side read from reconcile_mall_items, kept current by the sync), merge into the results, audit. Repeatable: a second run over the same
- * data writes nothing.
+ * mall side read from reconcile_mall_items, kept current by the sync), merge the discrepancies
+ * and pending documents into reconciliation_results and the matched pairs into
+ * reconciliation_matches, audit. Repeatable: a second run over the same data writes nothing.
  */
 export function runReconciliation(workspace: Workspace, actor: Actor, options: ReconcileOptions = {}): ReconcileSummary {
   requirePermission(actor, 'reconcile.run');
@@ -385,7 +417,15 @@ function reconcileInTransaction(workspace: Workspace, actor: Actor, options: Rec
     );
     const step = stepTimer(options.onStep);
     computeResults(sqlite, step);
-    const { written, removed } = mergeResults(sqlite, runId, step);
+    const results = mergeResults(sqlite, runId);
+    step('discrepancies merged');
+    const matches = mergeMatches(sqlite);
+    step('matches merged');
+    refreshMatchDays(sqlite);
+    sqlite.exec(dropRunTables);
+    step('match days');
+    const written = results.written + matches.written;
+    const removed = results.removed + matches.removed;
     const figures = periodFigures(sqlite, options.from ?? null, options.to ?? null);
     step('figures');
     const summary: ReconcileSummary = { runId, from: options.from ?? null, to: options.to ?? null, ...figures, changes: { written, removed } };
