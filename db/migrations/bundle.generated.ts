@@ -216,5 +216,13 @@ export const bundledMigrations: BundledMigration[] = [
       "INSERT INTO reconciliation_match_days (business_date, channel, kind, items, channel_amount_fen)\nSELECT business_date, channel, kind, count(*), sum(channel_amount_fen) FROM reconciliation_matches GROUP BY 1, 2, 3;",
       "DELETE FROM reconciliation_results WHERE status = 'matched';"
     ]
+  },
+  {
+    "tag": "0016_reconcile_items_probe_index",
+    "hash": "e498a126441ceaf54874a75c7c48a1e2e4e96e655b25b65c76c87141253eca6c",
+    "statements": [
+      "DROP INDEX `reconcile_mall_items_no`;",
+      "CREATE INDEX `reconcile_mall_items_no` ON `reconcile_mall_items` (`document_no`,`kind`,`channel`,`settled`);"
+    ]
   }
 ];

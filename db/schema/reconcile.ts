@@ -35,7 +35,8 @@ export const reconcileMallItems = sqliteTable(
   },
   (table) => [
     primaryKey({ columns: [table.resource, table.id] }),
-    index('reconcile_mall_items_no').on(table.documentNo),
+    // Covers the run's probe by merchant number (kind, channel and settled tested in the index, the row read once after).
+    index('reconcile_mall_items_no').on(table.documentNo, table.kind, table.channel, table.settled),
     index('reconcile_mall_items_trade_no').on(table.channelTradeNo),
     index('reconcile_mall_items_refund_no').on(table.channelRefundNo),
   ],

@@ -24,7 +24,7 @@ const paid = (orderNo: string, tradeNo: string, day: string, settledFen = 1000) 
   time: `2026-10-${day} 10:00:00`,
   tradeNo,
   orderNo,
-  status: 'SUCCESS',
+  status: 'SUCCESS' as const,
   settledFen,
   orderFen: settledFen,
   feeFen: Math.round(settledFen * 0.006),

@@ -73,6 +73,71 @@ const tradeChannels = ['wechat', 'alipay'] as const;
 /** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
 const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
 
+/** The merchant number a channel row carries for its kind, over alias c. */
+const rowNoSql = `(CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END)`;
+
+/** Payment or refunded amount, positive: refund rows carry negative amounts and fees. */
+const channelAmountSql = `(CASE c.kind WHEN 'payment' THEN c.amount_fen ELSE -c.amount_fen END)`;
+
+/**
+ * The mall item a channel row c matches: by merchant number (a payment also to a document the
+ * mall has not settled, whatever its channel), falling back to the channel's own id.
+ */
+const mallRowidSql = `(CASE c.kind WHEN 'payment' THEN coalesce(
+    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
+       AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
+    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
+       AND m.channel = c.channel LIMIT 1))
+  ELSE coalesce(
+    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
+       AND m.channel = c.channel LIMIT 1),
+    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
+       AND m.channel = c.channel LIMIT 1))
+  END)`;
+
+/**
+ * Whether an earlier trade row of the channel carries c's merchant number. Only numbers in
+ * rc_repeated (on more than one row) probe the bill rows.
+ */
+const earlierRowSql = `(CASE
+    WHEN NOT EXISTS (SELECT 1 FROM rc_repeated p WHERE p.kind = c.kind AND p.number = ${rowNoSql}) THEN 0
+    WHEN c.kind = 'payment' THEN EXISTS (
+      SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
+        AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
+    ELSE EXISTS (
+      SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = c.merchant_refund_no AND e.rowid < c.rowid
+        AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
+  END)`;
+
+/**
+ * c is an extra row when an earlier row has its merchant number, or when it matched m only
+ * through the channel id while another row carries the document's own number.
+ */
+const extraSql = `(CASE WHEN ${earlierRowSql} THEN 1
+    WHEN m.rowid IS NULL OR ${rowNoSql} IS m.document_no THEN 0
+    WHEN c.kind = 'payment' THEN EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = m.document_no
+      AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
+    ELSE EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = m.document_no
+      AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
+  END)`;
+
+/**
+ * The discrepancy category of channel row c against mall item m, NULL when they match. One
+ * flat expression in the pass's only level: the two WHENs that test extraSql are for different
+ * kinds, so each row evaluates it once.
+ */
+function categorySql(expectedFee: string): string {
+  return `CASE
+      WHEN c.kind = 'payment' AND ${extraSql} THEN 'duplicate_in_channel'
+      WHEN c.kind = 'payment' AND m.id IS NULL THEN 'missing_in_mall'
+      WHEN c.kind = 'payment' AND m.settled = 0 THEN 'status_mismatch'
+      WHEN c.kind = 'payment' AND ${channelAmountSql} != m.amount_fen THEN 'amount_mismatch'
+      WHEN c.kind = 'refund' AND (${extraSql} OR m.id IS NULL OR m.settled = 0) THEN 'refund_missing_in_mall'
+      WHEN c.kind = 'refund' AND ${channelAmountSql} != m.amount_fen THEN 'refund_amount_mismatch'
+      WHEN abs(c.fee_fen - (${expectedFee})) > 1 THEN 'fee_mismatch'
+    END`;
+}
+
 /**
  * Decides every item. All set-based: one pass over the channel rows into temp.rc_pass (each
  * probes the projection by merchant number, falling back to the channel's own id, and the
@@ -113,8 +178,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     -- and the unmatched-document pass need; the full result row is built only for discrepancies.
     CREATE TEMP TABLE rc_pass (
       row_id INTEGER PRIMARY KEY, business_date TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
-      channel_amount INTEGER NOT NULL, fee_fen INTEGER, expected_fee INTEGER, extra INTEGER NOT NULL, category TEXT,
-      mall_rowid INTEGER, mall_resource TEXT, mall_id TEXT
+      channel_amount INTEGER NOT NULL, category TEXT, mall_rowid INTEGER, mall_resource TEXT, mall_id TEXT
     );
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
@@ -123,92 +187,35 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
       channel_fee_fen INTEGER, business_date TEXT NOT NULL, mall_rowid INTEGER
     );`);
 
-  // A row is an extra one when an earlier row has its merchant number, or when it matched only
-  // through the channel id while another row carries the document's own number.
-  // Refund rows carry negative amounts and fees; the comparison is on the refunded (positive) figure.
-  // OFFSET 0 keeps each level a subquery of its own (a co-routine, not flattened): flattened, every
-  // reference to extra or category would run their EXISTS probes again.
-  const expectedFee = feeSql('r.channel', 'r.amount_fen', rates);
+  const expectedFee = feeSql('c.channel', 'c.amount_fen', rates);
   sqlite.exec(`
     INSERT INTO rc_pass
-    SELECT row_id, business_date, channel, kind, channel_amount, fee_fen, expected_fee, extra, category, m_rowid, m_resource, m_id
-    FROM (
-      SELECT y.*,
-        CASE
-          WHEN y.kind = 'payment' AND y.extra THEN 'duplicate_in_channel'
-          WHEN y.kind = 'payment' AND y.m_id IS NULL THEN 'missing_in_mall'
-          WHEN y.kind = 'payment' AND y.m_settled = 0 THEN 'status_mismatch'
-          WHEN y.kind = 'payment' AND y.channel_amount != y.m_amount THEN 'amount_mismatch'
-          WHEN y.kind = 'refund' AND (y.extra OR y.m_id IS NULL OR y.m_settled = 0) THEN 'refund_missing_in_mall'
-          WHEN y.kind = 'refund' AND y.channel_amount != y.m_amount THEN 'refund_amount_mismatch'
-          WHEN abs(y.fee_fen - y.expected_fee) > 1 THEN 'fee_mismatch'
-        END AS category
-      FROM (
-        SELECT r.row_id, r.channel, r.kind, r.order_no, r.trade_no, r.fee_fen, r.business_date, r.row_no,
-          CASE r.kind WHEN 'payment' THEN r.amount_fen ELSE -r.amount_fen END AS channel_amount,
-          ${expectedFee} AS expected_fee,
-          m.rowid AS m_rowid, m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no,
-          m.amount_fen AS m_amount, m.settled AS m_settled,
-          CASE WHEN r.earlier_row THEN 1
-               WHEN m.rowid IS NULL OR r.row_no IS m.document_no THEN 0
-               WHEN r.kind = 'payment' THEN EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = m.document_no
-                 AND e.channel = r.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
-               ELSE EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = m.document_no
-                 AND e.channel = r.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
-          END AS extra
-        FROM (
-          SELECT c.id AS row_id, c.channel, c.kind, c.merchant_order_no AS order_no, c.channel_trade_no AS trade_no,
-            c.amount_fen, c.fee_fen, c.business_date,
-            CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END AS row_no,
-            CASE c.kind WHEN 'payment' THEN coalesce(
-                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
-                   AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
-                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
-                   AND m.channel = c.channel LIMIT 1))
-              ELSE coalesce(
-                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
-                   AND m.channel = c.channel LIMIT 1),
-                (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
-                   AND m.channel = c.channel LIMIT 1))
-            END AS mall_rowid,
-            CASE
-              WHEN NOT EXISTS (SELECT 1 FROM rc_repeated p WHERE p.kind = c.kind
-                AND p.number = CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END) THEN 0
-              WHEN c.kind = 'payment' THEN EXISTS (
-                SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
-                  AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
-              ELSE EXISTS (
-                SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = c.merchant_refund_no AND e.rowid < c.rowid
-                  AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
-            END AS earlier_row
-          FROM channel_transactions c
-          WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files)
-          LIMIT -1 OFFSET 0
-        ) r LEFT JOIN reconcile_mall_items m ON m.rowid = r.mall_rowid
-        LIMIT -1 OFFSET 0
-      ) y
-      LIMIT -1 OFFSET 0
-    );`);
+    SELECT c.id, c.business_date, c.channel, c.kind, ${channelAmountSql}, ${categorySql(expectedFee)}, m.rowid, m.resource, m.id
+    FROM channel_transactions c LEFT JOIN reconcile_mall_items m ON m.rowid = ${mallRowidSql}
+    WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files);`);
   step('channel rows matched');
 
   // The discrepancies among the channel rows, as full result rows (the few rows with a category).
   sqlite.exec(`
     INSERT INTO rc_new
     SELECT
-      CASE WHEN p.extra THEN (CASE p.kind WHEN 'payment' THEN 'D|' ELSE 'RD|' END) || p.row_id
-           ELSE (CASE p.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || p.channel || '|' || coalesce(m.document_no, row_no, '#' || p.row_id) END,
-      p.kind, p.channel, 'open', p.category, m.resource, m.id,
-      CASE p.kind WHEN 'payment' THEN coalesce(m.document_no, row_no) ELSE coalesce(m.order_no, p.c_order_no) END,
-      CASE p.kind WHEN 'refund' THEN coalesce(m.document_no, row_no) END,
-      p.c_trade_no, p.row_id, m.amount_fen, p.channel_amount,
-      CASE WHEN p.category = 'fee_mismatch' THEN abs(p.fee_fen) - abs(p.expected_fee) ELSE p.channel_amount - coalesce(m.amount_fen, 0) END,
-      p.expected_fee, p.fee_fen, p.business_date, p.mall_rowid
+      CASE WHEN extra THEN (CASE kind WHEN 'payment' THEN 'D|' ELSE 'RD|' END) || row_id
+           ELSE (CASE kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || channel || '|' || coalesce(m_no, row_no, '#' || row_id) END,
+      kind, channel, 'open', category, m_resource, m_id,
+      CASE kind WHEN 'payment' THEN coalesce(m_no, row_no) ELSE coalesce(m_order_no, order_no) END,
+      CASE kind WHEN 'refund' THEN coalesce(m_no, row_no) END,
+      trade_no, row_id, m_amount, channel_amount,
+      CASE WHEN category = 'fee_mismatch' THEN abs(fee_fen) - abs(expected_fee) ELSE channel_amount - coalesce(m_amount, 0) END,
+      expected_fee, fee_fen, business_date, mall_rowid
     FROM (
-      SELECT p.*, c.merchant_order_no AS c_order_no, c.channel_trade_no AS c_trade_no,
-        CASE p.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END AS row_no
-      FROM rc_pass p JOIN channel_transactions c ON c.id = p.row_id
+      SELECT p.row_id, p.kind, p.channel, p.category, p.channel_amount, p.business_date, p.mall_rowid,
+        m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no, m.amount_fen AS m_amount,
+        c.merchant_order_no AS order_no, c.channel_trade_no AS trade_no, c.fee_fen, ${expectedFee} AS expected_fee,
+        ${rowNoSql} AS row_no, ${extraSql} AS extra
+      FROM rc_pass p JOIN channel_transactions c ON c.id = p.row_id LEFT JOIN reconcile_mall_items m ON m.rowid = p.mall_rowid
       WHERE p.category IS NOT NULL
-    ) p LEFT JOIN reconcile_mall_items m ON m.rowid = p.mall_rowid;`);
+      LIMIT -1 OFFSET 0
+    );`);
   step('channel discrepancies');
 
   // Mall documents the channel should show but no row matched: missing, or pending inside T+1.
