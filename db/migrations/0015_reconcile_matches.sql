@@ -1,7 +1,8 @@
 -- Matched pairs leave reconciliation_results (electron/core/reconcile): that table keeps the items
 -- someone may look at or act on (pending, open, resolved), and a matched pair is one narrow row
--- here, keyed by (business date, channel row) so the grid walks a date's matches in order and the
--- run appends them without building four indexes over a million wide rows. Channel rows are
+-- here, keyed by (business date, channel, kind, channel row) so the grid walks a date's matches in
+-- order, the per-day counts are one pass in key order, and the run appends them without building
+-- four indexes over a million wide rows. Channel rows are
 -- immutable, so a pair never changes; a run inserts new pairs and deletes pairs that stopped
 -- matching. The mall document is named by (resource, id), not by a rowid VACUUM INTO may renumber.
 CREATE TABLE reconciliation_matches (
@@ -12,7 +13,7 @@ CREATE TABLE reconciliation_matches (
   channel_amount_fen INTEGER NOT NULL,
   mall_resource TEXT NOT NULL,
   mall_id TEXT NOT NULL,
-  PRIMARY KEY (business_date, channel_transaction_id)
+  PRIMARY KEY (business_date, channel, kind, channel_transaction_id)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Per (business date, channel, kind): how many pairs matched and their channel amount, rewritten by

@@ -46,11 +46,13 @@ function everyItem(): ReconciliationResult[] {
   return [...storedIds, ...pairIds].map((id) => loadResult(sqlite, id)!);
 }
 
-/** The grid's date order: date, then stored items by id before pairs by channel row. */
+/** The grid's date order: date, then stored items by id before pairs by channel, kind and channel row. */
 function dateOrder(a: ReconciliationResult, b: ReconciliationResult): number {
   if (a.businessDate !== b.businessDate) return a.businessDate < b.businessDate ? -1 : 1;
   const group = (item: ReconciliationResult) => (item.status === 'matched' ? 1 : 0);
   if (group(a) !== group(b)) return group(a) - group(b);
+  if (a.channel !== b.channel) return a.channel < b.channel ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
   return Math.abs(a.id) - Math.abs(b.id);
 }
 

@@ -169,7 +169,8 @@ function matchedSource(filters: ResultFilters): { from: string; where: string; p
         UNION SELECT id FROM channel_transactions WHERE merchant_refund_no = ? AND merchant_refund_no IS NOT NULL
         UNION SELECT t.id FROM reconcile_mall_items d JOIN channel_transactions t ON t.merchant_order_no = d.document_no WHERE d.channel_trade_no = ?
       ) s JOIN channel_transactions t ON t.id = s.id
-      JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel_transaction_id = t.id) x`;
+      JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel = t.channel AND x.kind = t.kind
+        AND x.channel_transaction_id = t.id) x`;
     parameters.push(needle, needle, needle);
   }
   if (filters.dateFrom) {
@@ -230,8 +231,8 @@ function countsByDate(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boole
 
 /**
  * A page in business date order, found by arithmetic over the per-date counts: within a date the
- * stored items come first (by id), then the matched pairs (by channel row); descending reverses
- * both. Only the dates the page touches are read, each from its own offset.
+ * stored items come first (by id), then the matched pairs (by channel, kind, channel row: their
+ * key order); descending reverses both. Only the dates the page touches are read, each from its own offset.
  */
 function datePage(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean, offset: number, rowCount: number): ReconciliationResult[] {
   const order = ascending ? 'ASC' : 'DESC';
@@ -241,7 +242,8 @@ function datePage(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean, 
   const storedSql = `SELECT ${resultColumns} FROM reconciliation_results ${storedWhere.sql ? `${storedWhere.sql} AND` : 'WHERE'} business_date = ?
     ORDER BY id ${order} LIMIT ? OFFSET ?`;
   const matchedSql = `SELECT ${matchedColumns(sqlite)} FROM reconciliation_matches x ${matchedJoins}
-    WHERE x.business_date = ?${plan.filters.channel ? ' AND x.channel = ?' : ''} ORDER BY x.channel_transaction_id ${order} LIMIT ? OFFSET ?`;
+    WHERE x.business_date = ?${plan.filters.channel ? ' AND x.channel = ?' : ''}
+    ORDER BY x.channel ${order}, x.kind ${order}, x.channel_transaction_id ${order} LIMIT ? OFFSET ?`;
   const channelParameters = plan.filters.channel ? [plan.filters.channel] : [];
   for (const date of countsByDate(sqlite, plan, ascending)) {
     if (rows.length >= rowCount) break;
@@ -347,7 +349,8 @@ export function loadResult(sqlite: SqliteDatabase, id: number): ReconciliationRe
       (sqlite
         .prepare(
           `SELECT ${matchedColumns(sqlite)} FROM channel_transactions t
-           JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel_transaction_id = t.id ${matchedJoins}
+           JOIN reconciliation_matches x ON x.business_date = t.business_date AND x.channel = t.channel AND x.kind = t.kind
+             AND x.channel_transaction_id = t.id ${matchedJoins}
            WHERE t.id = ?`,
         )
         .get(-id) as ReconciliationResult | undefined) ?? null

@@ -67,9 +67,6 @@ export function configuredFeeSql(sqlite: SqliteDatabase, channelColumn: string, 
   return feeSql(channelColumn, amount, { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') });
 }
 
-/** The channels whose trade files are matched. */
-const tradeChannels = ['wechat', 'alipay'] as const;
-
 /** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
 const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
 
@@ -302,7 +299,8 @@ function mergeMatches(sqlite: SqliteDatabase): { written: number; removed: numbe
   const removed = sqlite
     .prepare(
       `DELETE FROM reconciliation_matches WHERE NOT EXISTS (SELECT 1 FROM rc_pass p WHERE p.row_id = reconciliation_matches.channel_transaction_id
-         AND p.category IS NULL AND p.mall_resource IS reconciliation_matches.mall_resource AND p.mall_id IS reconciliation_matches.mall_id)`,
+         AND p.category IS NULL AND p.business_date = reconciliation_matches.business_date AND p.channel = reconciliation_matches.channel
+         AND p.kind = reconciliation_matches.kind AND p.mall_resource IS reconciliation_matches.mall_resource AND p.mall_id IS reconciliation_matches.mall_id)`,
     )
     .run().changes;
   const written = sqlite.prepare(`INSERT OR IGNORE INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes;
@@ -311,22 +309,10 @@ function mergeMatches(sqlite: SqliteDatabase): { written: number; removed: numbe
 
 /** Rewrites reconciliation_match_days from the pairs: one pass in key order, no sort. */
 function refreshMatchDays(sqlite: SqliteDatabase): void {
-  const groups = tradeChannels.flatMap((channel) => (['payment', 'refund'] as const).map((kind) => ({ channel, kind })));
-  const sums = groups
-    .map(({ channel, kind }, index) => {
-      const where = `channel = '${channel}' AND kind = '${kind}'`;
-      return `sum(${where}) AS items_${index}, coalesce(sum(CASE WHEN ${where} THEN channel_amount_fen END), 0) AS fen_${index}`;
-    })
-    .join(', ');
-  const days = sqlite.prepare(`SELECT business_date, ${sums} FROM reconciliation_matches GROUP BY business_date`).all() as Record<string, string | number>[];
-  sqlite.exec(`DELETE FROM reconciliation_match_days`);
-  const insert = sqlite.prepare(`INSERT INTO reconciliation_match_days (business_date, channel, kind, items, channel_amount_fen) VALUES (?, ?, ?, ?, ?)`);
-  for (const day of days) {
-    groups.forEach(({ channel, kind }, index) => {
-      const items = Number(day[`items_${index}`]);
-      if (items > 0) insert.run(day.business_date, channel, kind, items, day[`fen_${index}`]);
-    });
-  }
+  sqlite.exec(`
+    DELETE FROM reconciliation_match_days;
+    INSERT INTO reconciliation_match_days (business_date, channel, kind, items, channel_amount_fen)
+    SELECT business_date, channel, kind, count(*), sum(channel_amount_fen) FROM reconciliation_matches GROUP BY business_date, channel, kind;`);
 }
 
 export interface PeriodFigures {
