@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundledMigrations } from '../../../db/migrations/bundle.generated';
 import { importWechatBill, reconcileAdmin, storeMallOrder } from '../../../test/support/reconcile-fixture';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
+import { upsertDocument } from '../mall/sync/store';
 import { resolveDiscrepancies } from './review';
 import { listReconciliationResults, loadResult, reconciliationDetail, type ReconciliationResult, type ResultFilters } from './results';
 import { refundClearing } from './refunds';
@@ -30,11 +31,20 @@ const paid = (orderNo: string, tradeNo: string, day: string, settledFen = 1000) 
   feeFen: Math.round(settledFen * 0.006),
 });
 
-/** Twelve orders of 10.00; bills on three days with matches, an amount mismatch and rows the mall lacks; three orders in no bill. */
+/**
+ * Twelve orders of 10.00; bills on three days with matches, an amount mismatch and rows the mall
+ * lacks; three orders in no bill; a 3.00 refund of SO3 through the channel on the 6th.
+ */
 async function threeDays(): Promise<void> {
   for (let index = 1; index <= 12; index += 1) storeMallOrder(temp, { id: `o${index}`, orderNo: `SO${index}`, tradeNo: `42${index}`, paidAmount: '10.00' });
+  const refund = {
+    id: 'rf1', refund_no: 'RF1', order_id: 'o3', order_no: 'SO3', channel: 'wechat', channel_amount: '3.00', channel_refund_no: '5001', status: 'succeeded',
+    requested_at: '2026-10-06T10:30:00+08:00', succeeded_at: '2026-10-06T11:00:00+08:00', updated_at: '2026-10-06T03:00:00Z', version: 1,
+  };
+  upsertDocument(temp.workspace.sqlite, 'refunds', refund, JSON.stringify(refund), new Date('2026-10-06T03:00:00Z'));
+  const refundRow = { time: '2026-10-06 11:00:00', tradeNo: '423', orderNo: 'SO3', status: 'REFUND' as const, settledFen: 0, refundFen: 300, feeFen: -2, refundNo: '5001', merchantRefundNo: 'RF1' };
   await importWechatBill(temp, 'd5.csv', [paid('SO1', '421', '05'), paid('SO2', '422', '05', 990), paid('SO3', '423', '05'), paid('SO4', '424', '05'), paid('SO20', '4220', '05')]);
-  await importWechatBill(temp, 'd6.csv', [paid('SO5', '425', '06'), paid('SO6', '426', '06'), paid('SO7', '427', '06'), paid('SO21', '4221', '06')]);
+  await importWechatBill(temp, 'd6.csv', [paid('SO5', '425', '06'), refundRow, paid('SO6', '426', '06'), paid('SO7', '427', '06'), paid('SO21', '4221', '06')]);
   await importWechatBill(temp, 'd7.csv', [paid('SO8', '428', '07'), paid('SO9', '429', '07')]);
 }
 
@@ -84,22 +94,24 @@ describe('matched pairs and stored items as one list', () => {
     await threeDays();
     const summary = runReconciliation(temp.workspace, reconcileAdmin);
     const sqlite = temp.workspace.sqlite;
-    expect((sqlite.prepare(`SELECT count(*) AS n FROM reconciliation_matches`).get() as { n: number }).n).toBe(8);
+    expect((sqlite.prepare(`SELECT count(*) AS n FROM reconciliation_matches`).get() as { n: number }).n).toBe(9);
     expect(sqlite.prepare(`SELECT status, count(*) AS n FROM reconciliation_results GROUP BY status ORDER BY status`).all()).toEqual([{ status: 'open', n: 6 }]);
-    expect(summary).toMatchObject({ matched: 8, openDiscrepancies: 6, pending: 0, channelPaymentFen: 10990 });
-    expect(periodFigures(sqlite, '2026-10-06', '2026-10-06')).toMatchObject({ matched: 3, openDiscrepancies: 1, channelPaymentFen: 4000 });
-    expect(sqlite.prepare(`SELECT business_date, items, channel_amount_fen FROM reconciliation_match_days ORDER BY business_date`).all()).toEqual([
-      { business_date: '2026-10-05', items: 3, channel_amount_fen: 3000 },
-      { business_date: '2026-10-06', items: 3, channel_amount_fen: 3000 },
-      { business_date: '2026-10-07', items: 2, channel_amount_fen: 2000 },
+    expect(summary).toMatchObject({ matched: 9, openDiscrepancies: 6, pending: 0, channelPaymentFen: 10990 });
+    expect(periodFigures(sqlite, '2026-10-06', '2026-10-06')).toMatchObject({ matched: 4, openDiscrepancies: 1, channelPaymentFen: 4000 });
+    expect(sqlite.prepare(`SELECT business_date, kind, items, channel_amount_fen FROM reconciliation_match_days ORDER BY business_date, kind`).all()).toEqual([
+      { business_date: '2026-10-05', kind: 'payment', items: 3, channel_amount_fen: 3000 },
+      { business_date: '2026-10-06', kind: 'payment', items: 3, channel_amount_fen: 3000 },
+      { business_date: '2026-10-06', kind: 'refund', items: 1, channel_amount_fen: 300 },
+      { business_date: '2026-10-07', kind: 'payment', items: 2, channel_amount_fen: 2000 },
     ]);
+    expect(refundClearing(sqlite).map((refund) => [refund.refundNo, refund.state])).toEqual([['RF1', 'cleared']]);
   });
 
   it('pages through pairs and items in date order, both ways, at every page size and filter, as one sorted list would', async () => {
     await threeDays();
     runReconciliation(temp.workspace, reconcileAdmin);
     const items = everyItem();
-    expect(items).toHaveLength(14);
+    expect(items).toHaveLength(15);
     const filterSets: ResultFilters[] = [
       {},
       { status: ['matched'] },
@@ -119,7 +131,7 @@ describe('matched pairs and stored items as one list', () => {
     }
     // Another order sorts the union: by channel amount (no amount first), then id.
     const byAmount = [...items].sort((a, b) => (a.channelAmountFen ?? -Infinity) - (b.channelAmountFen ?? -Infinity) || a.id - b.id).map((item) => item.id);
-    expect(allPages({}, 'asc', 4, 'channel_amount')).toEqual({ total: 14, ids: byAmount });
+    expect(allPages({}, 'asc', 4, 'channel_amount')).toEqual({ total: 15, ids: byAmount });
   });
 
   it('shows a pair like any item: numbers, amounts, expected fee, detail with its bill line; review refuses it', async () => {
@@ -152,16 +164,16 @@ describe('matched pairs and stored items as one list', () => {
     storeMallOrder(temp, { id: 'o1', orderNo: 'SO1', tradeNo: '421', paidAmount: '11.00', version: 2 });
     const changed = runReconciliation(temp.workspace, reconcileAdmin);
     expect(changed.changes).toEqual({ written: 1, removed: 1 });
-    expect(changed).toMatchObject({ matched: 7, openDiscrepancies: 7 });
+    expect(changed).toMatchObject({ matched: 8, openDiscrepancies: 7 });
     expect(listReconciliationResults(temp.workspace.sqlite, { page: 1, pageSize: 10, filters: { search: 'SO1' } }).rows.map((row) => [row.status, row.category])).toEqual([
       ['open', 'amount_mismatch'],
     ]);
     storeMallOrder(temp, { id: 'o1', orderNo: 'SO1', tradeNo: '421', paidAmount: '10.00', version: 3 });
     const back = runReconciliation(temp.workspace, reconcileAdmin);
     expect(back.changes).toEqual({ written: 1, removed: 1 });
-    expect(back).toMatchObject({ matched: 8, openDiscrepancies: 6 });
+    expect(back).toMatchObject({ matched: 9, openDiscrepancies: 6 });
     expect(listReconciliationResults(temp.workspace.sqlite, { page: 1, pageSize: 10, filters: { search: 'SO1' } }).rows.map((row) => row.status)).toEqual(['matched']);
-    expect(refundClearing(temp.workspace.sqlite)).toEqual([]);
+    expect(refundClearing(temp.workspace.sqlite).map((refund) => refund.state)).toEqual(['cleared']);
   });
 });
 
