@@ -196,9 +196,9 @@ describe('migration 0015', () => {
       for (const statement of bundledMigrations[index].statements) sqlite.exec(statement);
       expect(sqlite.prepare(`SELECT item_key, status FROM reconciliation_results`).all()).toEqual([{ item_key: 'P|wechat|SO3', status: 'open' }]);
       expect(sqlite.prepare(`SELECT * FROM reconciliation_matches ORDER BY channel_transaction_id`).all()).toEqual([
-        { business_date: '2026-10-05', channel_transaction_id: 11, channel: 'wechat', kind: 'payment', channel_amount_fen: 1000, mall_resource: 'orders', mall_id: 'o1' },
-        { business_date: '2026-10-05', channel_transaction_id: 12, channel: 'wechat', kind: 'payment', channel_amount_fen: 1000, mall_resource: 'orders', mall_id: 'o2' },
-        { business_date: '2026-10-06', channel_transaction_id: 13, channel: 'wechat', kind: 'refund', channel_amount_fen: 300, mall_resource: 'orders', mall_id: 'r1' },
+        { business_date: '2026-10-05', channel_transaction_id: 11, channel: 'wechat', kind: 'payment', channel_amount_fen: 1000 },
+        { business_date: '2026-10-05', channel_transaction_id: 12, channel: 'wechat', kind: 'payment', channel_amount_fen: 1000 },
+        { business_date: '2026-10-06', channel_transaction_id: 13, channel: 'wechat', kind: 'refund', channel_amount_fen: 300 },
       ]);
       expect(sqlite.prepare(`SELECT * FROM reconciliation_match_days ORDER BY business_date, kind`).all()).toEqual([
         { business_date: '2026-10-05', channel: 'wechat', kind: 'payment', items: 2, channel_amount_fen: 2000 },

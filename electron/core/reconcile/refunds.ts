@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../../db/open';
 import { LedgerdeskError } from '../errors';
+import { mallRowidSql } from './run';
 import { unclearedRefundDays } from './settings';
 
 /** requested -> succeeded (the mall says so) -> cleared (the channel's refund row matched, same amount). */
@@ -30,6 +31,16 @@ export interface RefundClearingOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * A channel refund row in a matched pair whose lookup (the run's, mallRowidSql) finds refund m: by
+ * the merchant refund number, or a row of the order with the refund's channel refund number.
+ */
+const matchedRefundRowSql = `SELECT 1 FROM channel_transactions c
+  JOIN reconciliation_matches x ON x.business_date = c.business_date AND x.channel = c.channel AND x.kind = c.kind AND x.channel_transaction_id = c.id
+  WHERE c.kind = 'refund' AND c.channel = m.channel AND m.rowid = ${mallRowidSql}
+    AND c.id IN (SELECT id FROM channel_transactions WHERE merchant_refund_no = m.document_no
+                 UNION ALL SELECT id FROM channel_transactions WHERE merchant_order_no = m.order_no AND channel_refund_no = m.channel_refund_no)`;
+
+/**
  * The clearing state of every mall refund through a channel, linked to its order; with
  * `now`, only those still not cleared after N days (the "uncleared refunds" list).
  */
@@ -41,7 +52,7 @@ export function refundClearing(sqlite: SqliteDatabase, options: RefundClearingOp
          CASE WHEN m.status IN ('failed', 'rejected') THEN 'failed'
               WHEN m.settled = 0 THEN 'requested'
               WHEN r.category = 'fee_mismatch'
-                OR (r.id IS NULL AND (m.resource, m.id) IN (SELECT mall_resource, mall_id FROM reconciliation_matches WHERE kind = 'refund')) THEN 'cleared'
+                OR (r.id IS NULL AND EXISTS (${matchedRefundRowSql})) THEN 'cleared'
               ELSE 'succeeded' END AS state
        FROM reconcile_mall_items m
        LEFT JOIN reconciliation_results r ON r.item_key = 'R|' || m.channel || '|' || m.document_no

@@ -4,7 +4,7 @@ import { withRawLines } from '../imports/raw-lines';
 import { traceEntries, type StoredEntry } from '../ledger/read';
 import { fen, formatFenAsYuan } from '../money';
 import { discrepancyCategories, resultStatuses, type DiscrepancyCategory, type Resolution, type ResultStatus } from './categories';
-import { configuredFeeSql } from './run';
+import { configuredFeeSql, mallRowidSql } from './run';
 
 export interface ReconciliationResult {
   id: number;
@@ -135,13 +135,14 @@ function planFilters(filters: ResultFilters): FilterPlan {
 }
 
 /**
- * A matched pair as a result row, built from the pair, its channel row and its mall document. Its
- * id is the channel row's id negated: pairs are not stored items, and ids of stored items are positive.
+ * A matched pair as a result row, built from the pair, its channel row and its mall document
+ * (found by the run's own lookup, mallRowidSql). Its id is the channel row's id negated: pairs are
+ * not stored items, and ids of stored items are positive.
  */
 function matchedColumns(sqlite: SqliteDatabase): string {
   return `-x.channel_transaction_id AS id,
   (CASE x.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || x.channel || '|' || coalesce(m.document_no, CASE x.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END) AS itemKey,
-  x.kind, x.channel, 'matched' AS status, NULL AS category, x.mall_resource AS mallResource, x.mall_id AS mallId,
+  x.kind, x.channel, 'matched' AS status, NULL AS category, m.resource AS mallResource, m.id AS mallId,
   CASE x.kind WHEN 'payment' THEN coalesce(m.document_no, c.merchant_order_no) ELSE coalesce(m.order_no, c.merchant_order_no) END AS orderNo,
   CASE x.kind WHEN 'refund' THEN coalesce(m.document_no, c.merchant_refund_no) END AS refundNo,
   c.channel_trade_no AS channelTradeNo, x.channel_transaction_id AS channelTransactionId, m.amount_fen AS mallAmountFen,
@@ -151,7 +152,7 @@ function matchedColumns(sqlite: SqliteDatabase): string {
 }
 
 const matchedJoins = `JOIN channel_transactions c ON c.id = x.channel_transaction_id
-  LEFT JOIN reconcile_mall_items m ON m.resource = x.mall_resource AND m.id = x.mall_id`;
+  LEFT JOIN reconcile_mall_items m ON m.rowid = ${mallRowidSql}`;
 
 /**
  * The matched pairs a filter selects, as (FROM source, WHERE, parameters) over alias x. A search

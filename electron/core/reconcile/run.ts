@@ -80,7 +80,7 @@ const channelAmountSql = `(CASE c.kind WHEN 'payment' THEN c.amount_fen ELSE -c.
  * The mall item a channel row c matches: by merchant number (a payment also to a document the
  * mall has not settled, whatever its channel), falling back to the channel's own id.
  */
-const mallRowidSql = `(CASE c.kind WHEN 'payment' THEN coalesce(
+export const mallRowidSql = `(CASE c.kind WHEN 'payment' THEN coalesce(
     (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
        AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
     (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
@@ -175,7 +175,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     -- and the unmatched-document pass need; the full result row is built only for discrepancies.
     CREATE TEMP TABLE rc_pass (
       row_id INTEGER PRIMARY KEY, business_date TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
-      channel_amount INTEGER NOT NULL, category TEXT, mall_rowid INTEGER, mall_resource TEXT, mall_id TEXT
+      channel_amount INTEGER NOT NULL, category TEXT, mall_rowid INTEGER
     );
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
@@ -187,7 +187,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
   const expectedFee = feeSql('c.channel', 'c.amount_fen', rates);
   sqlite.exec(`
     INSERT INTO rc_pass
-    SELECT c.id, c.business_date, c.channel, c.kind, ${channelAmountSql}, ${categorySql(expectedFee)}, m.rowid, m.resource, m.id
+    SELECT c.id, c.business_date, c.channel, c.kind, ${channelAmountSql}, ${categorySql(expectedFee)}, m.rowid
     FROM channel_transactions c LEFT JOIN reconcile_mall_items m ON m.rowid = ${mallRowidSql}
     WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files);`);
   step('channel rows matched');
@@ -289,18 +289,18 @@ function mergeResults(sqlite: SqliteDatabase, runId: number): { written: number;
 /**
  * Writes the matched pairs of temp.rc_pass into reconciliation_matches. Into an empty table (a
  * first run) they go in bare; otherwise pairs already stored are left alone (a channel row never
- * changes, and its document is the one its number names) and pairs that no longer match go.
+ * changes) and pairs that no longer match go.
  */
 function mergeMatches(sqlite: SqliteDatabase): { written: number; removed: number } {
-  const selectMatched = `SELECT business_date, row_id, channel, kind, channel_amount, mall_resource, mall_id FROM rc_pass WHERE category IS NULL`;
-  const columns = `business_date, channel_transaction_id, channel, kind, channel_amount_fen, mall_resource, mall_id`;
+  const selectMatched = `SELECT business_date, row_id, channel, kind, channel_amount FROM rc_pass WHERE category IS NULL`;
+  const columns = `business_date, channel_transaction_id, channel, kind, channel_amount_fen`;
   const empty = sqlite.prepare(`SELECT NOT EXISTS (SELECT 1 FROM reconciliation_matches) AS empty`).get() as { empty: number };
   if (empty.empty) return { written: sqlite.prepare(`INSERT INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes, removed: 0 };
   const removed = sqlite
     .prepare(
       `DELETE FROM reconciliation_matches WHERE NOT EXISTS (SELECT 1 FROM rc_pass p WHERE p.row_id = reconciliation_matches.channel_transaction_id
          AND p.category IS NULL AND p.business_date = reconciliation_matches.business_date AND p.channel = reconciliation_matches.channel
-         AND p.kind = reconciliation_matches.kind AND p.mall_resource IS reconciliation_matches.mall_resource AND p.mall_id IS reconciliation_matches.mall_id)`,
+         AND p.kind = reconciliation_matches.kind)`,
     )
     .run().changes;
   const written = sqlite.prepare(`INSERT OR IGNORE INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes;
