@@ -239,13 +239,26 @@ function datePage(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean, 
   const order = ascending ? 'ASC' : 'DESC';
   const rows: ReconciliationResult[] = [];
   let skip = offset;
+  const channelParameters = plan.filters.channel ? [plan.filters.channel] : [];
   const storedWhere = exceptionWhere({ ...plan.filters, dateFrom: undefined, dateTo: undefined }, plan.exceptionStatuses);
   const storedSql = `SELECT ${resultColumns} FROM reconciliation_results ${storedWhere.sql ? `${storedWhere.sql} AND` : 'WHERE'} business_date = ?
     ORDER BY id ${order} LIMIT ? OFFSET ?`;
-  const matchedSql = `SELECT ${matchedColumns(sqlite)} FROM reconciliation_matches x ${matchedJoins}
-    WHERE x.business_date = ?${plan.filters.channel ? ' AND x.channel = ?' : ''}
-    ORDER BY x.channel ${order}, x.kind ${order}, x.channel_transaction_id ${order} LIMIT ? OFFSET ?`;
-  const channelParameters = plan.filters.channel ? [plan.filters.channel] : [];
+  // The page's pairs are picked on the key alone (an index walk, however deep the offset), and
+  // only those few are joined to their channel rows and documents.
+  const matchedSql = (direction: 'ASC' | 'DESC') => {
+    const keyOrder = ['channel', 'kind', 'channel_transaction_id'].map((column) => `x.${column} ${direction}`).join(', ');
+    return `SELECT ${matchedColumns(sqlite)} FROM (
+        SELECT * FROM reconciliation_matches x WHERE x.business_date = ?${plan.filters.channel ? ' AND x.channel = ?' : ''}
+        ORDER BY ${keyOrder} LIMIT ? OFFSET ?
+      ) x ${matchedJoins} ORDER BY ${keyOrder}`;
+  };
+  const readMatched = (businessDate: string, count: number, limit: number, from: number): ReconciliationResult[] => {
+    // Past the middle of a date's pairs, read from its other end: no page walks more than half.
+    const fromEnd = count - from - limit;
+    if (fromEnd >= from) return sqlite.prepare(matchedSql(order)).all(businessDate, ...channelParameters, limit, from) as ReconciliationResult[];
+    const backward = sqlite.prepare(matchedSql(ascending ? 'DESC' : 'ASC')).all(businessDate, ...channelParameters, limit, fromEnd) as ReconciliationResult[];
+    return backward.reverse();
+  };
   for (const date of countsByDate(sqlite, plan, ascending)) {
     if (rows.length >= rowCount) break;
     const total = date.stored + date.matched;
@@ -255,7 +268,7 @@ function datePage(sqlite: SqliteDatabase, plan: FilterPlan, ascending: boolean, 
     }
     const parts: { count: number; read: (limit: number, from: number) => ReconciliationResult[] }[] = [
       { count: date.stored, read: (limit, from) => sqlite.prepare(storedSql).all(...storedWhere.parameters, date.businessDate, limit, from) as ReconciliationResult[] },
-      { count: date.matched, read: (limit, from) => sqlite.prepare(matchedSql).all(date.businessDate, ...channelParameters, limit, from) as ReconciliationResult[] },
+      { count: date.matched, read: (limit, from) => readMatched(date.businessDate, date.matched, limit, from) },
     ];
     if (!ascending) parts.reverse();
     for (const part of parts) {
