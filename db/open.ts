@@ -15,6 +15,8 @@ export interface WorkspaceDatabase {
   sqlite: SqliteDatabase;
   orm: OrmDatabase;
   readonly: boolean;
+  /** The scheme the file is encrypted with (a worker thread's own connection must use it too). */
+  cipherScheme: CipherScheme;
 }
 
 export type WorkspaceOpenErrorCode =
@@ -62,14 +64,14 @@ function readFileHeader(path: string): Buffer {
  * Opens the file with the first scheme whose key decrypts it (a new file: the current scheme).
  * A failed key leaves a connection unusable for another cipher, so each try is its own connection.
  */
-function openDecrypted(options: OpenWorkspaceOptions): SqliteDatabase | null {
+function openDecrypted(options: OpenWorkspaceOptions): { sqlite: SqliteDatabase; scheme: CipherScheme } | null {
   const schemes = options.create ? [options.cipherScheme ?? CURRENT_CIPHER_SCHEME] : READABLE_CIPHER_SCHEMES;
   for (const scheme of schemes) {
     const sqlite = new Database(options.path, { readonly: Boolean(options.readonly), fileMustExist: !options.create });
     try {
       applyCipherKey(sqlite, options.passphrase, scheme);
       sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
-      return sqlite;
+      return { sqlite, scheme };
     } catch {
       sqlite.close();
     }
@@ -99,8 +101,8 @@ export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceO
   if (!options.passphrase) {
     return { ok: false, error: { code: 'wrong_passphrase', message: 'a passphrase is required' } };
   }
-  const sqlite = openDecrypted(options);
-  if (!sqlite) {
+  const decrypted = openDecrypted(options);
+  if (!decrypted) {
     return {
       ok: false,
       error: {
@@ -109,6 +111,7 @@ export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceO
       },
     };
   }
+  const { sqlite, scheme } = decrypted;
   try {
     if (!options.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
@@ -122,7 +125,7 @@ export function openWorkspaceDatabase(options: OpenWorkspaceOptions): WorkspaceO
       sqlite.close();
       return migrated;
     }
-    return { ok: true, database: { path: options.path, sqlite, orm: drizzle(sqlite, { schema }), readonly: Boolean(options.readonly) } };
+    return { ok: true, database: { path: options.path, sqlite, orm: drizzle(sqlite, { schema }), readonly: Boolean(options.readonly), cipherScheme: scheme } };
   } catch (error) {
     if (sqlite.open) sqlite.close();
     throw error;

@@ -15,5 +15,7 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['electron/cli/entry.ts'], outfile: 'out/cli/ledgerdesk.cjs' });
-// Imports parse files on a worker thread running this bundle (electron/cli/parse-worker.ts).
+// Imports parse files on a worker thread running this bundle (electron/cli/workers.ts).
 await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: 'out/cli/channel-parse-worker.cjs' });
+// Large reconciliations decide half their channel rows on a worker thread running this one (electron/cli/workers.ts).
+await build({ ...common, entryPoints: ['electron/core/reconcile/pass-worker.ts'], outfile: 'out/cli/reconcile-pass-worker.cjs' });

@@ -1,7 +1,7 @@
 import { runCli } from './main';
-import { useBundledChannelParseWorker } from './parse-worker';
+import { useBundledWorkers } from './workers';
 
-useBundledChannelParseWorker(__dirname);
+useBundledWorkers(__dirname);
 
 runCli(process.argv.slice(2), process.env).then(
   (code) => {

@@ -2,11 +2,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '../core/errors';
 import { useChannelParseWorker } from '../core/imports';
 import createChannelParseWorker from '../core/imports/channel-parse-worker?nodeWorker';
+import { useReconcilePassWorker } from '../core/reconcile';
+import createReconcilePassWorker from '../core/reconcile/pass-worker?nodeWorker';
 import { tasks, type TaskInputs, type TaskName } from './tasks';
 import { TASK_WORKER_YOUNG_GENERATION_MB } from './worker-task-runner';
 
 // Large imports parse their files on a worker of their own (electron-vite bundles it as a chunk).
 useChannelParseWorker((request) => createChannelParseWorker({ workerData: request, resourceLimits: { maxYoungGenerationSizeMb: TASK_WORKER_YOUNG_GENERATION_MB } }));
+// Large reconciliations decide half their channel rows on another.
+useReconcilePassWorker((request) => createReconcilePassWorker({ workerData: request }));
 
 /**
  * Worker-thread entry for long operations (see tasks.ts). Messages to the parent:

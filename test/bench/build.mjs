@@ -20,5 +20,7 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['test/bench/main.ts'], outfile });
-// The bench's imports parse on a worker thread, as the CLI's do (electron/cli/parse-worker.ts).
+// The bench's imports parse on a worker thread, as the CLI's do (electron/cli/workers.ts).
 await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: join(dirname(outfile), 'channel-parse-worker.cjs') });
+// ... and its large reconciliations decide half their rows on one (electron/cli/workers.ts).
+await build({ ...common, entryPoints: ['electron/core/reconcile/pass-worker.ts'], outfile: join(dirname(outfile), 'reconcile-pass-worker.cjs') });

@@ -1,4 +1,4 @@
-import { useBundledChannelParseWorker } from '../../electron/cli/parse-worker';
+import { useBundledWorkers } from '../../electron/cli/workers';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +34,7 @@ async function runOneInChild(command: Extract<BenchCommand, { mode: 'run-one' }>
   // Inside the data dir, so the orchestrator can clean up after a child it had to kill.
   const workDir = mkdtempSync(join(command.dataDir, CHILD_WORK_DIR_PREFIX));
   // Imports parse on a worker thread, as in the CLI and the app.
-  useBundledChannelParseWorker(__dirname);
+  useBundledWorkers(__dirname);
   try {
     if (!operation) throw new Error(`no operation "${command.operationKey}"`);
     if (operation.unavailableReason) throw new Error(`not available: ${operation.unavailableReason}`);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fen, multiplyByRate } from '../money';
 import { ratioBelow, ratioText } from './rate';
-import { expectedFeeSql } from './run';
+import { expectedFeeSql } from './pass';
 import { rateFraction } from './settings';
 
 const sqlite = new Database(':memory:');

@@ -8,3 +8,4 @@ export * from './results';
 export * from './review';
 export * from './refunds';
 export * from './balances';
+export { useReconcilePassWorker, PASS_ON_WORKER_ROWS_MIN, type ReconcilePassRequest, type ReconcilePassWorkerFactory } from './helper-pass';

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../../../db/open';
 import { LedgerdeskError } from '../errors';
-import { mallRowidSql } from './run';
+import { mallRowidSql } from './pass';
 import { unclearedRefundDays } from './settings';
 
 /** requested -> succeeded (the mall says so) -> cleared (the channel's refund row matched, same amount). */

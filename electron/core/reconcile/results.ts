@@ -4,7 +4,7 @@ import { withRawLines } from '../imports/raw-lines';
 import { traceEntries, type StoredEntry } from '../ledger/read';
 import { fen, formatFenAsYuan } from '../money';
 import { discrepancyCategories, resultStatuses, type DiscrepancyCategory, type Resolution, type ResultStatus } from './categories';
-import { configuredFeeSql, mallRowidSql } from './run';
+import { configuredFeeSql, mallRowidSql } from './pass';
 
 export interface ReconciliationResult {
   id: number;

@@ -7,11 +7,12 @@ import { LedgerdeskError } from '../errors';
 import { fen, type Fen } from '../money';
 import type { Workspace } from '../workspace';
 import { discrepancyCategories, type DiscrepancyCategory } from './categories';
-import { feeRate, type RateFraction } from './settings';
 import { ratioText } from './rate';
+import { startHelperPass, type ConnectionKey, type HelperPass } from './helper-pass';
+import { extraSql, feeSql, passInputsSql, passRates, passRowsSql, passTableSql, rowNoSql, tradeFileKinds } from './pass';
 
-/** The channel files whose payment and refund rows are matched (fund-flow rows repeat them). */
-export const tradeFileKinds = ['wechat_trade_all', 'wechat_trade_success', 'wechat_trade_refund', 'alipay_trade'] as const;
+export { tradeFileKinds } from './pass';
+
 
 export interface ReconcileOptions {
   /** Business dates (Asia/Shanghai, inclusive) the summary covers; matching always sees every row. */
@@ -53,87 +54,9 @@ function checkDate(label: string, value: string | undefined): void {
   if (value !== undefined && !isCalendarDate(value)) throw new LedgerdeskError('invalid_input', `--${label} "${value}" is not a YYYY-MM-DD date`);
 }
 
-/** Integer half-up of |amount| x rate, with the amount's sign: the same figure as multiplyByRate(..., 'half-up'). */
-export function expectedFeeSql(amount: string, rate: RateFraction): string {
-  return `(CASE WHEN ${amount} < 0 THEN -1 ELSE 1 END) * ((abs(${amount}) * ${rate.numerator} * 2 + ${rate.denominator}) / ${2 * rate.denominator})`;
-}
-
-function feeSql(channelColumn: string, amount: string, rates: Record<'wechat' | 'alipay', RateFraction>): string {
-  return `CASE ${channelColumn} WHEN 'wechat' THEN ${expectedFeeSql(amount, rates.wechat)} ELSE ${expectedFeeSql(amount, rates.alipay)} END`;
-}
-
-/** The expected fee of a channel row at the configured rates, as SQL over its channel and amount columns. */
-export function configuredFeeSql(sqlite: SqliteDatabase, channelColumn: string, amount: string): string {
-  return feeSql(channelColumn, amount, { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') });
-}
 
 /** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
 const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
-
-/** The merchant number a channel row carries for its kind, over alias c. */
-const rowNoSql = `(CASE c.kind WHEN 'payment' THEN c.merchant_order_no ELSE c.merchant_refund_no END)`;
-
-/** Payment or refunded amount, positive: refund rows carry negative amounts and fees. */
-const channelAmountSql = `(CASE c.kind WHEN 'payment' THEN c.amount_fen ELSE -c.amount_fen END)`;
-
-/**
- * The mall item a channel row c matches: by merchant number (a payment also to a document the
- * mall has not settled, whatever its channel), falling back to the channel's own id.
- */
-export const mallRowidSql = `(CASE c.kind WHEN 'payment' THEN coalesce(
-    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_order_no AND m.kind = 'payment'
-       AND (m.channel = c.channel OR m.settled = 0) LIMIT 1),
-    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_trade_no = c.channel_trade_no AND m.kind = 'payment'
-       AND m.channel = c.channel LIMIT 1))
-  ELSE coalesce(
-    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.document_no = c.merchant_refund_no AND m.kind = 'refund'
-       AND m.channel = c.channel LIMIT 1),
-    (SELECT m.rowid FROM reconcile_mall_items m WHERE m.channel_refund_no = c.channel_refund_no AND m.kind = 'refund'
-       AND m.channel = c.channel LIMIT 1))
-  END)`;
-
-/**
- * Whether an earlier trade row of the channel carries c's merchant number. Only numbers in
- * rc_repeated (on more than one row) probe the bill rows.
- */
-const earlierRowSql = `(CASE
-    WHEN NOT EXISTS (SELECT 1 FROM rc_repeated p WHERE p.kind = c.kind AND p.number = ${rowNoSql}) THEN 0
-    WHEN c.kind = 'payment' THEN EXISTS (
-      SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
-        AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
-    ELSE EXISTS (
-      SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = c.merchant_refund_no AND e.rowid < c.rowid
-        AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
-  END)`;
-
-/**
- * c is an extra row when an earlier row has its merchant number, or when it matched m only
- * through the channel id while another row carries the document's own number.
- */
-const extraSql = `(CASE WHEN ${earlierRowSql} THEN 1
-    WHEN m.rowid IS NULL OR ${rowNoSql} IS m.document_no THEN 0
-    WHEN c.kind = 'payment' THEN EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = m.document_no
-      AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
-    ELSE EXISTS (SELECT 1 FROM channel_transactions e WHERE e.merchant_refund_no = m.document_no
-      AND e.channel = c.channel AND e.kind = 'refund' AND e.file_id IN (SELECT id FROM rc_trade_files))
-  END)`;
-
-/**
- * The discrepancy category of channel row c against mall item m, NULL when they match. One
- * flat expression in the pass's only level: the two WHENs that test extraSql are for different
- * kinds, so each row evaluates it once.
- */
-function categorySql(expectedFee: string): string {
-  return `CASE
-      WHEN c.kind = 'payment' AND ${extraSql} THEN 'duplicate_in_channel'
-      WHEN c.kind = 'payment' AND m.id IS NULL THEN 'missing_in_mall'
-      WHEN c.kind = 'payment' AND m.settled = 0 THEN 'status_mismatch'
-      WHEN c.kind = 'payment' AND ${channelAmountSql} != m.amount_fen THEN 'amount_mismatch'
-      WHEN c.kind = 'refund' AND (${extraSql} OR m.id IS NULL OR m.settled = 0) THEN 'refund_missing_in_mall'
-      WHEN c.kind = 'refund' AND ${channelAmountSql} != m.amount_fen THEN 'refund_amount_mismatch'
-      WHEN abs(c.fee_fen - (${expectedFee})) > 1 THEN 'fee_mismatch'
-    END`;
-}
 
 /**
  * Decides every item. All set-based: one pass over the channel rows into temp.rc_pass (each
@@ -143,15 +66,20 @@ function categorySql(expectedFee: string): string {
  * into temp.rc_new as full result rows, then the mall documents no row matched. No sort over the
  * whole set.
  */
-function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): void {
-  const rates = { wechat: feeRate(sqlite, 'wechat'), alipay: feeRate(sqlite, 'alipay') };
+function computeResults(sqlite: SqliteDatabase, key: ConnectionKey, started: HelperPass[], step: (label: string) => void): PairChanges {
+  const rates = passRates(sqlite);
   const kinds = tradeFileKinds.map((kind) => `'${kind}'`).join(', ');
+  const ids = sqlite.prepare(`SELECT min(id) AS first, max(id) AS last FROM channel_transactions`).get() as { first: number | null; last: number | null };
+  // Started first, so the worker's thread and connection come up while this one builds its inputs.
+  const helper = ids.first === null || ids.last === null ? null : startHelperPass(key, ids.first, ids.last, rates);
+  if (helper) started.push(helper);
+  const pairsBefore = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM reconciliation_matches) AS stored`).get() as { stored: number };
   sqlite.exec(`
-    DROP TABLE IF EXISTS temp.rc_trade_files;
+    DROP TABLE IF EXISTS temp.rc_matched;
+    CREATE TEMP TABLE rc_matched (mall_rowid INTEGER PRIMARY KEY);
     DROP TABLE IF EXISTS temp.rc_covered;
     DROP TABLE IF EXISTS temp.rc_new;
-    CREATE TEMP TABLE rc_trade_files (id INTEGER PRIMARY KEY);
-    INSERT INTO rc_trade_files SELECT id FROM import_files WHERE kind IN (${kinds});
+    DROP TABLE IF EXISTS temp.rc_pass;
     -- Dates whose bill is imported, per channel: the T+1 window stays open until the next day's bill is in.
     CREATE TEMP TABLE rc_covered (channel TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (channel, date)) WITHOUT ROWID;
     WITH RECURSIVE span(channel, date, last) AS (
@@ -161,38 +89,38 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
       SELECT channel, date(date, '+1 day'), last FROM span WHERE date < last
     )
     INSERT OR IGNORE INTO rc_covered SELECT channel, date FROM span;
-
-    -- Merchant numbers on more than one row of any kind, read off the numbers' indexes alone: only a
-    -- row whose number is here can have an earlier row with it, so only those probe the bill rows.
-    DROP TABLE IF EXISTS temp.rc_repeated;
-    CREATE TEMP TABLE rc_repeated (kind TEXT NOT NULL, number TEXT NOT NULL, PRIMARY KEY (kind, number)) WITHOUT ROWID;
-    INSERT INTO rc_repeated SELECT 'payment', merchant_order_no FROM channel_transactions
-      WHERE merchant_order_no IS NOT NULL GROUP BY merchant_order_no HAVING count(*) > 1;
-    INSERT INTO rc_repeated SELECT 'refund', merchant_refund_no FROM channel_transactions
-      WHERE merchant_refund_no IS NOT NULL GROUP BY merchant_refund_no HAVING count(*) > 1;
-
-    -- One row per channel row: its decision (category NULL = matched) and what the matched pair
-    -- and the unmatched-document pass need; the full result row is built only for discrepancies.
-    CREATE TEMP TABLE rc_pass (
-      row_id INTEGER PRIMARY KEY, business_date TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
-      channel_amount INTEGER NOT NULL, category TEXT, mall_rowid INTEGER
-    );
+    ${passInputsSql()}
+    ${passTableSql('temp.rc_pass')};
     CREATE TEMP TABLE rc_new (
       item_key TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, category TEXT,
       mall_resource TEXT, mall_id TEXT, order_no TEXT, refund_no TEXT, channel_trade_no TEXT, channel_transaction_id INTEGER,
       mall_amount_fen INTEGER, channel_amount_fen INTEGER, difference_fen INTEGER NOT NULL, expected_fee_fen INTEGER,
       channel_fee_fen INTEGER, business_date TEXT NOT NULL, mall_rowid INTEGER
     );`);
-
-  const expectedFee = feeSql('c.channel', 'c.amount_fen', rates);
-  sqlite.exec(`
-    INSERT INTO rc_pass
-    SELECT c.id, c.business_date, c.channel, c.kind, ${channelAmountSql}, ${categorySql(expectedFee)}, m.rowid
-    FROM channel_transactions c LEFT JOIN reconcile_mall_items m ON m.rowid = ${mallRowidSql}
-    WHERE c.kind IN ('payment', 'refund') AND c.file_id IN (SELECT id FROM rc_trade_files);`);
+  // Each half's pairs and matched documents are noted as soon as it is decided: this connection's
+  // half while the worker still decides the other.
+  let pairsWritten = 0;
+  const noteDecided = (table: string) => {
+    pairsWritten += insertPairs(sqlite, table);
+    sqlite.exec(`INSERT OR IGNORE INTO rc_matched SELECT mall_rowid FROM ${table} WHERE mall_rowid IS NOT NULL`);
+  };
+  let decided = 'SELECT * FROM temp.rc_pass';
+  if (ids.first !== null && ids.last !== null) {
+    sqlite.prepare(passRowsSql('temp.rc_pass', rates)).run(ids.first, helper ? helper.ownRowIdTo : ids.last);
+    noteDecided('temp.rc_pass');
+    if (helper) {
+      step('own rows matched');
+      const helperRows = helper.finish(sqlite);
+      step('waited for the worker');
+      noteDecided(helperRows);
+      decided = `SELECT * FROM temp.rc_pass UNION ALL SELECT * FROM ${helperRows}`;
+    }
+  }
+  sqlite.exec(`DROP VIEW IF EXISTS temp.rc_decided; CREATE TEMP VIEW rc_decided AS ${decided}`);
   step('channel rows matched');
 
   // The discrepancies among the channel rows, as full result rows (the few rows with a category).
+  const expectedFee = feeSql('c.channel', 'c.amount_fen', rates);
   sqlite.exec(`
     INSERT INTO rc_new
     SELECT
@@ -209,7 +137,7 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
         m.resource AS m_resource, m.id AS m_id, m.document_no AS m_no, m.order_no AS m_order_no, m.amount_fen AS m_amount,
         c.merchant_order_no AS order_no, c.channel_trade_no AS trade_no, c.fee_fen, ${expectedFee} AS expected_fee,
         ${rowNoSql} AS row_no, ${extraSql} AS extra
-      FROM rc_pass p JOIN channel_transactions c ON c.id = p.row_id LEFT JOIN reconcile_mall_items m ON m.rowid = p.mall_rowid
+      FROM rc_decided p JOIN channel_transactions c ON c.id = p.row_id LEFT JOIN reconcile_mall_items m ON m.rowid = p.mall_rowid
       WHERE p.category IS NOT NULL
       LIMIT -1 OFFSET 0
     );`);
@@ -219,9 +147,6 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
   // The documents are walked on a narrow index (row ids only) against the matched set; only the
   // unmatched ones are read from the table.
   sqlite.exec(`
-    DROP TABLE IF EXISTS temp.rc_matched;
-    CREATE TEMP TABLE rc_matched (mall_rowid INTEGER PRIMARY KEY);
-    INSERT OR IGNORE INTO rc_matched SELECT mall_rowid FROM rc_pass WHERE mall_rowid IS NOT NULL;
     INSERT INTO rc_new
     SELECT
       (CASE m.kind WHEN 'payment' THEN 'P|' ELSE 'R|' END) || m.channel || '|' || m.document_no,
@@ -243,12 +168,26 @@ function computeResults(sqlite: SqliteDatabase, step: (label: string) => void): 
     ) m;
     DROP TABLE temp.rc_matched;`);
   step('unmatched mall documents');
+  // Pairs stored by an earlier run whose row no longer matches (or is gone).
+  const removed = pairsBefore.stored
+    ? sqlite
+        .prepare(
+          `DELETE FROM reconciliation_matches WHERE NOT EXISTS (SELECT 1 FROM rc_decided p WHERE p.row_id = reconciliation_matches.channel_transaction_id
+             AND p.category IS NULL AND p.business_date = reconciliation_matches.business_date AND p.channel = reconciliation_matches.channel
+             AND p.kind = reconciliation_matches.kind)`,
+        )
+        .run().changes
+    : 0;
+  return { written: pairsWritten, removed };
 }
 
 const resultColumnList = `item_key, kind, channel, status, category, mall_resource, mall_id, order_no, refund_no, channel_trade_no,
   channel_transaction_id, mall_amount_fen, channel_amount_fen, difference_fen, expected_fee_fen, channel_fee_fen, business_date`;
 
-const dropRunTables = ['rc_new', 'rc_pass', 'rc_covered', 'rc_trade_files', 'rc_repeated'].map((name) => `DROP TABLE IF EXISTS temp.${name};`).join(' ');
+const dropRunTables = [
+  'DROP VIEW IF EXISTS temp.rc_decided;',
+  ...['rc_new', 'rc_pass', 'rc_covered', 'rc_trade_files', 'rc_repeated'].map((name) => `DROP TABLE IF EXISTS temp.${name};`),
+].join(' ');
 
 /**
  * Writes temp.rc_new (the discrepancies and pending documents) into reconciliation_results: new
@@ -286,25 +225,22 @@ function mergeResults(sqlite: SqliteDatabase, runId: number): { written: number;
   return { written, removed };
 }
 
+interface PairChanges {
+  written: number;
+  removed: number;
+}
+
 /**
- * Writes the matched pairs of temp.rc_pass into reconciliation_matches. Into an empty table (a
- * first run) they go in bare; otherwise pairs already stored are left alone (a channel row never
- * changes) and pairs that no longer match go.
+ * Stores the matched pairs of a pass table in reconciliation_matches. A pair already stored is
+ * left alone: a channel row never changes, so neither does its pair.
  */
-function mergeMatches(sqlite: SqliteDatabase): { written: number; removed: number } {
-  const selectMatched = `SELECT business_date, row_id, channel, kind, channel_amount FROM rc_pass WHERE category IS NULL`;
-  const columns = `business_date, channel_transaction_id, channel, kind, channel_amount_fen`;
-  const empty = sqlite.prepare(`SELECT NOT EXISTS (SELECT 1 FROM reconciliation_matches) AS empty`).get() as { empty: number };
-  if (empty.empty) return { written: sqlite.prepare(`INSERT INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes, removed: 0 };
-  const removed = sqlite
+function insertPairs(sqlite: SqliteDatabase, passTable: string): number {
+  return sqlite
     .prepare(
-      `DELETE FROM reconciliation_matches WHERE NOT EXISTS (SELECT 1 FROM rc_pass p WHERE p.row_id = reconciliation_matches.channel_transaction_id
-         AND p.category IS NULL AND p.business_date = reconciliation_matches.business_date AND p.channel = reconciliation_matches.channel
-         AND p.kind = reconciliation_matches.kind)`,
+      `INSERT OR IGNORE INTO reconciliation_matches (business_date, channel_transaction_id, channel, kind, channel_amount_fen)
+       SELECT business_date, row_id, channel, kind, channel_amount FROM ${passTable} WHERE category IS NULL`,
     )
     .run().changes;
-  const written = sqlite.prepare(`INSERT OR IGNORE INTO reconciliation_matches (${columns}) ${selectMatched}`).run().changes;
-  return { written, removed };
 }
 
 /** Rewrites reconciliation_match_days from the pairs: one pass in key order, no sort. */
@@ -402,6 +338,17 @@ export function runReconciliation(workspace: Workspace, actor: Actor, options: R
 
 function reconcileInTransaction(workspace: Workspace, actor: Actor, options: ReconcileOptions, startedAt: string): ReconcileSummary {
   const sqlite = workspace.sqlite;
+  // A worker's scratch file stays attached until the transaction ends (it cannot be detached inside it).
+  const helpers: HelperPass[] = [];
+  try {
+    return runInTransaction(workspace, actor, options, startedAt, helpers);
+  } finally {
+    for (const helper of helpers) helper.release(sqlite);
+  }
+}
+
+function runInTransaction(workspace: Workspace, actor: Actor, options: ReconcileOptions, startedAt: string, helpers: HelperPass[]): ReconcileSummary {
+  const sqlite = workspace.sqlite;
   return sqlite.transaction((): ReconcileSummary => {
     const runId = Number(
       sqlite
@@ -409,11 +356,9 @@ function reconcileInTransaction(workspace: Workspace, actor: Actor, options: Rec
         .run(startedAt, startedAt, actor.userName, options.from ?? null, options.to ?? null).lastInsertRowid,
     );
     const step = stepTimer(options.onStep);
-    computeResults(sqlite, step);
+    const matches = computeResults(sqlite, workspace.connectionKey(), helpers, step);
     const results = mergeResults(sqlite, runId);
     step('discrepancies merged');
-    const matches = mergeMatches(sqlite);
-    step('matches merged');
     refreshMatchDays(sqlite);
     sqlite.exec(dropRunTables);
     step('match days');

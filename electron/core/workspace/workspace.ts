@@ -1,4 +1,5 @@
 import { openWorkspaceDatabase, type SqliteDatabase, type WorkspaceDatabase } from '../../../db/open';
+import type { CipherScheme } from '../../../db/cipher';
 import { appendAudit } from '../audit/audit-log';
 import { passphraseWeakness } from '../auth/passphrase-strength';
 import { createUser } from '../auth/users';
@@ -33,6 +34,11 @@ export interface Workspace {
   secrets: SecretBox;
   info(): WorkspaceInfo;
   postingContext(userName: string): PostingContext;
+  /**
+   * What a worker thread of this process needs to open its own connection to the file (a
+   * reconciliation run splits its matching pass across two cores). Never leaves the process.
+   */
+  connectionKey(): { path: string; passphrase: string; cipherScheme: CipherScheme };
   close(): void;
 }
 
@@ -80,6 +86,9 @@ function wrap(database: WorkspaceDatabase, clock: Clock, passphrase: string): Wo
     },
     postingContext(userName: string) {
       return { sqlite, userName, now: () => clock.now() };
+    },
+    connectionKey() {
+      return { path: database.path, passphrase, cipherScheme: database.cipherScheme };
     },
     close() {
       if (sqlite.open) sqlite.close();
