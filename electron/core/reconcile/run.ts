@@ -54,17 +54,15 @@ function checkDate(label: string, value: string | undefined): void {
   if (value !== undefined && !isCalendarDate(value)) throw new LedgerdeskError('invalid_input', `--${label} "${value}" is not a YYYY-MM-DD date`);
 }
 
-
 /** The columns of a result row that decide its state: a run rewrites a stored row only when one of them changed. */
 const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amount_fen', 'channel_fee_fen', 'expected_fee_fen', 'channel_transaction_id'] as const;
 
 /**
- * Decides every item. All set-based: one pass over the channel rows into temp.rc_pass (each
- * probes the projection by merchant number, falling back to the channel's own id, and the
- * merchant-number index for an earlier row of the same number, and is classified in the same
- * pass, so each mall row is read once while its page is hot); the discrepancies among them built
- * into temp.rc_new as full result rows, then the mall documents no row matched. No sort over the
- * whole set.
+ * Decides every item. All set-based: one pass over the channel rows (pass.ts; for a large set,
+ * the upper half of the ids on a worker thread at the same time, helper-pass.ts), each half's
+ * matched pairs stored as soon as it is decided; the discrepancies among the rows built into
+ * temp.rc_new as full result rows, then the mall documents no row matched, then the pairs of an
+ * earlier run that no longer match removed. No sort over the whole set.
  */
 function computeResults(sqlite: SqliteDatabase, key: ConnectionKey, started: HelperPass[], step: (label: string) => void): PairChanges {
   const rates = passRates(sqlite);
