@@ -100,11 +100,20 @@ describe('the matching pass split with a worker thread', () => {
     expect(scratchFiles()).toEqual([]);
   });
 
-  it('leaves the set to one thread when it is smaller than the worker is worth', () => {
+  it('leaves the set to one thread when it is smaller than the worker is worth, or inside a caller\'s transaction', () => {
     useReconcilePassWorker(bundledWorker);
     const startsBefore = workerStarts;
     runReconciliation(temp.workspace, admin);
     expect(workerStarts).toBe(startsBefore);
+    // A worker's connection would not see the caller's uncommitted writes (here: a pair deleted).
+    useReconcilePassWorker(bundledWorker, { rowsMin: 1 });
+    const sqlite = temp.workspace.sqlite;
+    const summary = sqlite.transaction(() => {
+      sqlite.exec(`DELETE FROM reconciliation_matches WHERE channel_transaction_id = (SELECT min(channel_transaction_id) FROM reconciliation_matches)`);
+      return runReconciliation(temp.workspace, admin);
+    })();
+    expect(workerStarts).toBe(startsBefore);
+    expect(summary.changes).toEqual({ written: 1, removed: 0 });
   });
 
   it('fails the run when the worker fails, with its reason, and leaves the workspace and no scratch file', () => {

@@ -64,12 +64,12 @@ const decidingColumns = ['category', 'mall_id', 'mall_amount_fen', 'channel_amou
  * temp.rc_new as full result rows, then the mall documents no row matched, then the pairs of an
  * earlier run that no longer match removed. No sort over the whole set.
  */
-function computeResults(sqlite: SqliteDatabase, key: ConnectionKey, started: HelperPass[], step: (label: string) => void): PairChanges {
+function computeResults(sqlite: SqliteDatabase, key: ConnectionKey | null, started: HelperPass[], step: (label: string) => void): PairChanges {
   const rates = passRates(sqlite);
   const kinds = tradeFileKinds.map((kind) => `'${kind}'`).join(', ');
   const ids = sqlite.prepare(`SELECT min(id) AS first, max(id) AS last FROM channel_transactions`).get() as { first: number | null; last: number | null };
   // Started first, so the worker's thread and connection come up while this one builds its inputs.
-  const helper = ids.first === null || ids.last === null ? null : startHelperPass(key, ids.first, ids.last, rates);
+  const helper = key === null || ids.first === null || ids.last === null ? null : startHelperPass(key, ids.first, ids.last, rates);
   if (helper) started.push(helper);
   const pairsBefore = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM reconciliation_matches) AS stored`).get() as { stored: number };
   sqlite.exec(`
@@ -338,14 +338,24 @@ function reconcileInTransaction(workspace: Workspace, actor: Actor, options: Rec
   const sqlite = workspace.sqlite;
   // A worker's scratch file stays attached until the transaction ends (it cannot be detached inside it).
   const helpers: HelperPass[] = [];
+  // Inside a caller's transaction, its uncommitted writes are invisible to a worker's connection:
+  // then this connection decides every row itself.
+  const key = sqlite.inTransaction ? null : workspace.connectionKey();
   try {
-    return runInTransaction(workspace, actor, options, startedAt, helpers);
+    return runInTransaction(workspace, actor, options, startedAt, key, helpers);
   } finally {
     for (const helper of helpers) helper.release(sqlite);
   }
 }
 
-function runInTransaction(workspace: Workspace, actor: Actor, options: ReconcileOptions, startedAt: string, helpers: HelperPass[]): ReconcileSummary {
+function runInTransaction(
+  workspace: Workspace,
+  actor: Actor,
+  options: ReconcileOptions,
+  startedAt: string,
+  key: ConnectionKey | null,
+  helpers: HelperPass[],
+): ReconcileSummary {
   const sqlite = workspace.sqlite;
   return sqlite.transaction((): ReconcileSummary => {
     const runId = Number(
@@ -354,7 +364,7 @@ function runInTransaction(workspace: Workspace, actor: Actor, options: Reconcile
         .run(startedAt, startedAt, actor.userName, options.from ?? null, options.to ?? null).lastInsertRowid,
     );
     const step = stepTimer(options.onStep);
-    const matches = computeResults(sqlite, workspace.connectionKey(), helpers, step);
+    const matches = computeResults(sqlite, key, helpers, step);
     const results = mergeResults(sqlite, runId);
     step('discrepancies merged');
     refreshMatchDays(sqlite);
