@@ -38,7 +38,7 @@ export const PASS_ON_WORKER_ROWS_MIN = 200_000;
  * The share of the rows the run's own connection decides. Under half: it also stores its
  * half's pairs before it waits, while the worker spends ~0.4 s starting (thread, bundle, key, cold cache).
  */
-const OWN_SHARE = 0.42;
+const OWN_SHARE = 0.45;
 
 const STATUS_BYTES = 4096;
 const WAIT_MILLISECONDS_MAX = 10 * 60 * 1000;

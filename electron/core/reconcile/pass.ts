@@ -55,11 +55,10 @@ export const mallRowidSql = `(CASE c.kind WHEN 'payment' THEN coalesce(
   END)`;
 
 /**
- * Whether an earlier trade row of the channel carries c's merchant number. Only numbers in
- * rc_repeated (on more than one row) probe the bill rows.
+ * Whether an earlier trade row of the channel carries c's merchant number: one seek in the
+ * number's index (number, then row id), which for most rows finds no earlier entry at all.
  */
 const earlierRowSql = `(CASE
-    WHEN NOT EXISTS (SELECT 1 FROM rc_repeated p WHERE p.kind = c.kind AND p.number = ${rowNoSql}) THEN 0
     WHEN c.kind = 'payment' THEN EXISTS (
       SELECT 1 FROM channel_transactions e WHERE e.merchant_order_no = c.merchant_order_no AND e.rowid < c.rowid
         AND e.channel = c.channel AND e.kind = 'payment' AND e.file_id IN (SELECT id FROM rc_trade_files))
@@ -98,23 +97,13 @@ export function categorySql(expectedFee: string): string {
 }
 
 
-/**
- * The pass's inputs, as temp tables of the connection: the trade files' ids, and the merchant
- * numbers on more than one row of any kind, read off the numbers' indexes alone (only a row whose
- * number is there can have an earlier row with it, so only those probe the bill rows).
- */
+/** The pass's input, as a temp table of the connection: the trade files' ids. */
 export function passInputsSql(): string {
   const kinds = tradeFileKinds.map((kind) => `'${kind}'`).join(', ');
   return `
     DROP TABLE IF EXISTS temp.rc_trade_files;
     CREATE TEMP TABLE rc_trade_files (id INTEGER PRIMARY KEY);
-    INSERT INTO rc_trade_files SELECT id FROM import_files WHERE kind IN (${kinds});
-    DROP TABLE IF EXISTS temp.rc_repeated;
-    CREATE TEMP TABLE rc_repeated (kind TEXT NOT NULL, number TEXT NOT NULL, PRIMARY KEY (kind, number)) WITHOUT ROWID;
-    INSERT INTO rc_repeated SELECT 'payment', merchant_order_no FROM channel_transactions
-      WHERE merchant_order_no IS NOT NULL GROUP BY merchant_order_no HAVING count(*) > 1;
-    INSERT INTO rc_repeated SELECT 'refund', merchant_refund_no FROM channel_transactions
-      WHERE merchant_refund_no IS NOT NULL GROUP BY merchant_refund_no HAVING count(*) > 1;`;
+    INSERT INTO rc_trade_files SELECT id FROM import_files WHERE kind IN (${kinds});`;
 }
 
 /** The table the pass writes: one row per channel row, its decision and what the pairs and the unmatched-document pass need. */

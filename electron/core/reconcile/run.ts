@@ -184,7 +184,7 @@ const resultColumnList = `item_key, kind, channel, status, category, mall_resour
 
 const dropRunTables = [
   'DROP VIEW IF EXISTS temp.rc_decided;',
-  ...['rc_new', 'rc_pass', 'rc_covered', 'rc_trade_files', 'rc_repeated'].map((name) => `DROP TABLE IF EXISTS temp.${name};`),
+  ...['rc_new', 'rc_pass', 'rc_covered', 'rc_trade_files'].map((name) => `DROP TABLE IF EXISTS temp.${name};`),
 ].join(' ');
 
 /**
