@@ -19,3 +19,5 @@ await build({ ...common, entryPoints: ['electron/cli/entry.ts'], outfile: 'out/c
 await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: 'out/cli/channel-parse-worker.cjs' });
 // Large reconciliations decide half their channel rows on a worker thread running this one (electron/cli/workers.ts).
 await build({ ...common, entryPoints: ['electron/core/reconcile/pass-worker.ts'], outfile: 'out/cli/reconcile-pass-worker.cjs' });
+// Syncs read long passes of mall pages ahead on a worker thread running this one (electron/cli/workers.ts).
+await build({ ...common, entryPoints: ['electron/core/mall/sync/page-worker.ts'], outfile: 'out/cli/mall-page-worker.cjs' });

@@ -2,6 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '../core/errors';
 import { useChannelParseWorker } from '../core/imports';
 import createChannelParseWorker from '../core/imports/channel-parse-worker?nodeWorker';
+import { MALL_PAGE_WORKER_RESOURCE_LIMITS, useMallPageWorker } from '../core/mall/sync';
+import createMallPageWorker from '../core/mall/sync/page-worker?nodeWorker';
 import { useReconcilePassWorker } from '../core/reconcile';
 import createReconcilePassWorker from '../core/reconcile/pass-worker?nodeWorker';
 import { tasks, type TaskInputs, type TaskName } from './tasks';
@@ -11,6 +13,8 @@ import { TASK_WORKER_YOUNG_GENERATION_MB } from './worker-task-runner';
 useChannelParseWorker((request) => createChannelParseWorker({ workerData: request, resourceLimits: { maxYoungGenerationSizeMb: TASK_WORKER_YOUNG_GENERATION_MB } }));
 // Large reconciliations decide half their channel rows on another.
 useReconcilePassWorker((request) => createReconcilePassWorker({ workerData: request }));
+// Syncs read long passes of mall pages ahead on a third.
+useMallPageWorker((data) => createMallPageWorker({ workerData: data, resourceLimits: MALL_PAGE_WORKER_RESOURCE_LIMITS }));
 
 /**
  * Worker-thread entry for long operations (see tasks.ts). Messages to the parent:

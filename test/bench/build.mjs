@@ -24,3 +24,5 @@ await build({ ...common, entryPoints: ['test/bench/main.ts'], outfile });
 await build({ ...common, entryPoints: ['electron/core/imports/channel-parse-worker.ts'], outfile: join(dirname(outfile), 'channel-parse-worker.cjs') });
 // ... and its large reconciliations decide half their rows on one (electron/cli/workers.ts).
 await build({ ...common, entryPoints: ['electron/core/reconcile/pass-worker.ts'], outfile: join(dirname(outfile), 'reconcile-pass-worker.cjs') });
+// ... and its syncs read long passes of mall pages ahead on one (electron/cli/workers.ts).
+await build({ ...common, entryPoints: ['electron/core/mall/sync/page-worker.ts'], outfile: join(dirname(outfile), 'mall-page-worker.cjs') });

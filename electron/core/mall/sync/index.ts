@@ -8,6 +8,8 @@ export type { MallConnection } from './connection';
 export { desiredEntries, bookingProblem, entryMatchKey, managedEntryTypes, proportionalFenHalfUp } from './desired';
 export type { DesiredContext } from './desired';
 export { syncFromMall, syncOrder } from './sync';
+export { MALL_PAGE_WORKER_RESOURCE_LIMITS, useMallPageWorker } from './pages-on-worker';
+export type { MallPageWorkerData, MallPageWorkerFactory } from './pages-on-worker';
 export type { SyncOptions, SyncProgress, SyncResult, RejectedRecordSummary } from './sync';
 export { gmvCrossCheck } from './gmv';
 export type { GmvCrossCheck, GmvDay } from './gmv';

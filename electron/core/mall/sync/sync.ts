@@ -7,7 +7,9 @@ import type { MallDailySummary, MallMemberBalance, MallRecordResource, MallRefun
 import { validateMallRecord } from '../contract/validate';
 import { createMallClient, MallRequestError, type MallClient, type MallClientOptions } from './client';
 import { resolveMallConnection } from './connection';
-import { bookingProblem, type DesiredContext } from './desired';
+import { type DesiredContext } from './desired';
+import { asPage, checkPage, fetchPage, later, pagesHere, recordOf, type CheckedPage, type PassStart, type RawRecord, type SyncedRecord } from './pages';
+import { startMallPageWorker, type MallPageWorker } from './pages-on-worker';
 import { postIntoOpenMonth, reconcileDocument, workspaceDesiredContext } from './reconcile';
 import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrders, recordRejected, saveCheckpoint, storedVersions, upsertDocument, type Checkpoint } from './store';
 
@@ -81,38 +83,13 @@ interface SyncState {
   options: SyncOptions;
   booksStart: string;
   result: SyncResult;
-}
-
-type RawRecord = Record<string, unknown>;
-
-function instantMs(text: unknown): number | null {
-  if (typeof text !== 'string') return null;
-  const ms = new Date(text).getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function later(current: string | null, candidate: unknown): string | null {
-  const candidateMs = instantMs(candidate);
-  if (candidateMs === null) return current;
-  if (current === null || candidateMs > (instantMs(current) ?? 0)) return candidate as string;
-  return current;
+  /** Reads long passes ahead on another thread: started at the first pass of more than one page (undefined: not yet). */
+  pageWorker: MallPageWorker | null | undefined;
+  startPageWorker: () => MallPageWorker | null;
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new Error('sync aborted');
-}
-
-interface Page {
-  data: unknown[];
-  next_cursor: string | null;
-}
-
-function asPage(body: unknown, path: string): Page {
-  const page = body as Page | null;
-  if (!page || typeof page !== 'object' || !Array.isArray(page.data) || !(page.next_cursor === null || typeof page.next_cursor === 'string')) {
-    throw new MallRequestError('mall_unavailable', `the mall answered ${path} with something that is not a page ({data, next_cursor})`, 200, null);
-  }
-  return page;
 }
 
 function reject(state: SyncState, resource: MallRecordResource, raw: unknown, reason: string): void {
@@ -122,31 +99,6 @@ function reject(state: SyncState, resource: MallRecordResource, raw: unknown, re
   const version = Number.isSafeInteger(record.version) ? (record.version as number) : null;
   const isNew = recordRejected(state.workspace.sqlite, resource, id, version, reason, JSON.stringify(raw) ?? 'null', state.workspace.clock.now());
   if (isNew) state.result.rejected.push({ resource, id, reason });
-}
-
-type SyncedRecord = RawRecord & { id: string; version: number; updated_at: string };
-
-/** A record after the checks that need no database: done as its page arrives, outside the transaction. */
-type CheckedRecord =
-  | { valid: false; raw: unknown; reason: string }
-  | { valid: true; record: SyncedRecord; bodyJson: string; bookingProblem: string | null };
-
-interface CheckedPage {
-  records: CheckedRecord[];
-  /** The latest updated_at on the page (valid or not): the pass's high-water mark moves to it. */
-  latestUpdatedAt: string | null;
-}
-
-function checkPage(resource: MallSyncedResource, records: unknown[]): CheckedPage {
-  let latestUpdatedAt: string | null = null;
-  const checked = records.map((raw): CheckedRecord => {
-    latestUpdatedAt = later(latestUpdatedAt, (raw as RawRecord | null)?.updated_at);
-    const check = validateMallRecord(resource, raw);
-    if (!check.ok) return { valid: false, raw, reason: check.reason };
-    const record = raw as SyncedRecord;
-    return { valid: true, record, bodyJson: JSON.stringify(record), bookingProblem: bookingProblem(resource, record) };
-  });
-  return { records: checked, latestUpdatedAt };
 }
 
 /**
@@ -172,7 +124,7 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
     for (const page of pages) {
       state.result.fetched[resource] += page.records.length;
       checkpoint.highWater = later(checkpoint.highWater, page.latestUpdatedAt);
-      const pageIds = page.records.flatMap((checked) => (checked.valid ? [checked.record.id] : []));
+      const pageIds = page.records.flatMap((checked) => (checked.valid ? [checked.id] : []));
       const storedBefore = storedVersions(sqlite, resource, pageIds);
       const storedOrderIds: string[] = [];
       for (const checked of page.records) {
@@ -180,10 +132,10 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
           reject(state, resource, checked.raw, checked.reason);
           continue;
         }
-        const record = checked.record;
-        const stored = storedByRun.get(record.id) ?? storedBefore.get(record.id) ?? null;
+        const stored = storedByRun.get(checked.id) ?? storedBefore.get(checked.id) ?? null;
         // (id, version) idempotency: the same version is a no-op, an older one is stale.
-        if (stored !== null && stored >= record.version) continue;
+        if (stored !== null && stored >= checked.version) continue;
+        const record = recordOf(checked);
         if (checked.bookingProblem !== null) {
           reject(state, resource, record, checked.bookingProblem);
           continue;
@@ -217,14 +169,31 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
   })();
 }
 
-/** Lets queued I/O (the next page's request) go out before a long synchronous transaction. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * The checked pages of one pass. The first page is read here; when there are more, the rest are
+ * read ahead on the page worker (when one is registered), else here, one request ahead.
+ */
+async function* passPages(state: SyncState, resource: MallSyncedResource, path: string, limit: number, start: PassStart): AsyncGenerator<CheckedPage> {
+  const first = await fetchPage(state.client, path, limit, start);
+  if (first.next_cursor !== null) {
+    if (state.pageWorker === undefined) state.pageWorker = state.startPageWorker();
+    if (state.pageWorker !== null) {
+      const ahead = state.pageWorker.read(resource, path, limit, first.next_cursor);
+      try {
+        yield checkPage(resource, first.data, first.next_cursor, true);
+        yield* ahead;
+      } finally {
+        await ahead.return(undefined);
+      }
+      return;
+    }
+  }
+  yield* pagesHere(state.client, resource, path, limit, first);
 }
 
 /**
  * One resource, page by page from its checkpoint. Pages are collected until about
- * transactionRecordsMax records, then booked in one transaction; the next page is fetched
+ * transactionRecordsMax records, then booked in one transaction; the next pages are fetched
  * while a run is booked.
  */
 async function pullResource(state: SyncState, resource: MallSyncedResource): Promise<void> {
@@ -232,49 +201,47 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
   const limit = state.options.pageSize ?? pageSizeDefault;
   const recordsPerTransactionMax = state.options.transactionRecordsMax ?? transactionRecordsMaxDefault;
   const checkpoint = loadCheckpoint(state.workspace.sqlite, resource);
-  const fetchPage = (cursor: string | null) =>
-    state.client.getJson(path, cursor ? { cursor, limit } : { updated_since: checkpoint.updatedSince, limit }).then((body) => asPage(body, path));
+  const fromUpdatedSince = (): PassStart => ({ cursor: null, updatedSince: checkpoint.updatedSince });
+  let pages = passPages(state, resource, path, limit, checkpoint.cursor !== null ? { cursor: checkpoint.cursor } : fromUpdatedSince());
   let cursorRestarted = false;
-  let pending = fetchPage(checkpoint.cursor);
   let run: CheckedPage[] = [];
   let runRecordCount = 0;
-  for (;;) {
-    throwIfAborted(state.options.signal);
-    let page: Page;
-    try {
-      page = await pending;
-    } catch (error) {
-      // A cursor the mall no longer accepts: the pass restarts from its updated_since (re-reading is a no-op).
-      if (!cursorRestarted && error instanceof MallRequestError && error.status === 422 && error.mallCode === 'invalid_cursor') {
-        cursorRestarted = true;
-        checkpoint.cursor = null;
-        pending = fetchPage(null);
-        continue;
+  try {
+    for (;;) {
+      throwIfAborted(state.options.signal);
+      let next: IteratorResult<CheckedPage>;
+      try {
+        next = await pages.next();
+      } catch (error) {
+        // A cursor the mall no longer accepts: the pass restarts from its updated_since (re-reading is a no-op).
+        if (!cursorRestarted && error instanceof MallRequestError && error.status === 422 && error.mallCode === 'invalid_cursor') {
+          cursorRestarted = true;
+          checkpoint.cursor = null;
+          pages = passPages(state, resource, path, limit, fromUpdatedSince());
+          continue;
+        }
+        throw error;
       }
-      throw error;
+      if (next.done) throw new Error(`the pages of ${resource} ended before a page without a next cursor`);
+      const page = next.value;
+      run.push(page);
+      runRecordCount += page.records.length;
+      if (page.nextCursor !== null && runRecordCount < recordsPerTransactionMax) continue;
+      const before = { ...checkpoint };
+      checkpoint.cursor = page.nextCursor;
+      try {
+        applyPages(state, resource, run, checkpoint, page.nextCursor === null);
+      } catch (error) {
+        Object.assign(checkpoint, before);
+        throw error;
+      }
+      run = [];
+      runRecordCount = 0;
+      if (page.nextCursor === null) break;
+      state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
     }
-    const nextCursor = page.next_cursor;
-    if (nextCursor !== null) {
-      pending = fetchPage(nextCursor);
-      pending.catch(() => undefined); // handled when awaited
-      // The request goes out first: the mall answers it while this page is checked and booked.
-      await yieldToEventLoop();
-    }
-    run.push(checkPage(resource, page.data));
-    runRecordCount += page.data.length;
-    if (nextCursor !== null && runRecordCount < recordsPerTransactionMax) continue;
-    const before = { ...checkpoint };
-    checkpoint.cursor = nextCursor;
-    try {
-      applyPages(state, resource, run, checkpoint, nextCursor === null);
-    } catch (error) {
-      Object.assign(checkpoint, before);
-      throw error;
-    }
-    run = [];
-    runRecordCount = 0;
-    if (nextCursor === null) break;
-    state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
+  } finally {
+    await pages.return(undefined);
   }
   state.options.onProgress?.({ phase: 'resource', resource, fetched: state.result.fetched[resource], entriesPosted: state.result.entries_posted });
 }
@@ -388,9 +355,21 @@ export async function syncFromMall(workspace: Workspace, options: SyncOptions): 
     opening_entry: null,
     daily_summaries: 0,
   };
-  const state: SyncState = { workspace, client, options, booksStart, result };
-  await loadOpeningBalances(state);
-  for (const resource of syncOrder) await pullResource(state, resource);
+  const state: SyncState = {
+    workspace,
+    client,
+    options,
+    booksStart,
+    result,
+    pageWorker: undefined,
+    startPageWorker: () => startMallPageWorker(connection, options.client ?? {}, options.signal),
+  };
+  try {
+    await loadOpeningBalances(state);
+    for (const resource of syncOrder) await pullResource(state, resource);
+  } finally {
+    state.pageWorker?.close();
+  }
   await loadDailySummaries(state);
   appendAudit(
     workspace.sqlite,

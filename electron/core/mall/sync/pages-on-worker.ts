@@ -1,0 +1,180 @@
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { MallSyncedResource } from '../contract/types';
+import { createMallClient, MallRequestError, type MallClientOptions } from './client';
+import { checkPage, fetchPage, type CheckedPage } from './pages';
+
+/*
+ * A long pass read ahead on a worker thread: the worker fetches the pages one after the other,
+ * parses and checks them (pages.ts) and hands over each record's JSON text, while the syncing
+ * thread, whose SQLite writes are the bound, books the pages before. A few pages may wait
+ * between them; the worker reads nothing it is not asked for and writes nothing.
+ */
+
+/** The client settings that can cross to a thread (numbers only: functions stay where they are). */
+export type PortableClientOptions = Pick<MallClientOptions, 'timeoutMs' | 'attemptsMax' | 'backoffBaseMs' | 'backoffMaxMs' | 'retryAfterMaxMs'>;
+
+export interface MallPageWorkerData {
+  url: string;
+  token: string;
+  client: PortableClientOptions;
+}
+
+/** Starts a worker thread that runs `serveMallPages` with `data` as its workerData. */
+export type MallPageWorkerFactory = (data: MallPageWorkerData) => Worker;
+
+type SyncToWorker =
+  | { type: 'read'; readId: number; resource: MallSyncedResource; path: string; limit: number; cursor: string }
+  | { type: 'next'; readId: number };
+
+type RetryEvent = Parameters<NonNullable<MallClientOptions['onRetry']>>[0];
+
+type WorkerToSync =
+  | { type: 'page'; readId: number; page: CheckedPage }
+  | { type: 'failed'; readId: number; code: 'mall_unauthorized' | 'mall_unavailable'; message: string; status: number | null; mallCode: string | null }
+  | { type: 'retry'; event: RetryEvent }
+  | { type: 'crashed'; message: string };
+
+/** Pages the worker may hold ready ahead of the booking (about 8,000 records of JSON text). */
+const PAGES_AHEAD_MAX = 16;
+
+/**
+ * The worker's heap: its garbage is pages parsed and dropped, a few MB at a time, and what it
+ * holds is at most PAGES_AHEAD_MAX pages (a 1000-record page is 1-2 MB). Capped because a worker
+ * otherwise inherits the process's large semi-space setting and lets its old space grow lazily:
+ * the bench's sync grew by ~250 MB for nothing.
+ */
+export const MALL_PAGE_WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 } as const;
+
+let pageWorkerFactory: MallPageWorkerFactory | null = null;
+
+/**
+ * Where the worker comes from depends on how the app was bundled (the CLI's sibling file,
+ * electron-vite's `?nodeWorker` chunk), so each entry point registers it; without one, every
+ * page is read on the syncing thread.
+ */
+export function useMallPageWorker(factory: MallPageWorkerFactory | null): void {
+  pageWorkerFactory = factory;
+}
+
+// ---- the worker's side ----
+
+export function serveMallPages(port: MessagePort, data: MallPageWorkerData): void {
+  const send = (message: WorkerToSync) => port.postMessage(message);
+  const client = createMallClient({ ...data.client, url: data.url, token: data.token, onRetry: (event) => send({ type: 'retry', event }) });
+  let current: { readId: number; credits: number; wake: (() => void) | null } | null = null;
+
+  async function read(state: NonNullable<typeof current>, request: Extract<SyncToWorker, { type: 'read' }>): Promise<void> {
+    let cursor: string | null = request.cursor;
+    try {
+      while (cursor !== null) {
+        while (state.credits === 0 && current === state) await new Promise<void>((resolve) => (state.wake = resolve));
+        if (current !== state) return; // a new pass replaced this one
+        state.credits -= 1;
+        const page = await fetchPage(client, request.path, request.limit, { cursor });
+        if (current !== state) return;
+        send({ type: 'page', readId: request.readId, page: checkPage(request.resource, page.data, page.next_cursor, false) });
+        cursor = page.next_cursor;
+      }
+    } catch (error) {
+      if (error instanceof MallRequestError) {
+        send({ type: 'failed', readId: request.readId, code: error.code as 'mall_unauthorized' | 'mall_unavailable', message: error.message, status: error.status, mallCode: error.mallCode });
+      } else {
+        send({ type: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+    }
+  }
+
+  port.on('message', (message: SyncToWorker) => {
+    if (message.type === 'read') {
+      const previous = current;
+      current = { readId: message.readId, credits: PAGES_AHEAD_MAX, wake: null };
+      previous?.wake?.();
+      void read(current, message);
+    } else if (message.type === 'next' && current !== null && current.readId === message.readId) {
+      current.credits += 1;
+      current.wake?.();
+      current.wake = null;
+    }
+  });
+}
+
+// ---- the syncing thread's side ----
+
+export interface MallPageWorker {
+  /** The checked pages of a pass from `cursor` on (the request goes out now, before the first is asked for). */
+  read(resource: MallSyncedResource, path: string, limit: number, cursor: string): AsyncGenerator<CheckedPage>;
+  close(): void;
+}
+
+/**
+ * Starts the worker, or returns null: none registered, or client settings that cannot cross to
+ * a thread (an injected fetch, sleep or random source: tests), which keep the reading here.
+ */
+export function startMallPageWorker(connection: { url: string; token: string }, options: Omit<MallClientOptions, 'url' | 'token'>, signal: AbortSignal | undefined): MallPageWorker | null {
+  if (pageWorkerFactory === null || options.fetch !== undefined || options.sleep !== undefined || options.random !== undefined) return null;
+  const { timeoutMs, attemptsMax, backoffBaseMs, backoffMaxMs, retryAfterMaxMs } = options;
+  const worker = pageWorkerFactory({ url: connection.url, token: connection.token, client: { timeoutMs, attemptsMax, backoffBaseMs, backoffMaxMs, retryAfterMaxMs } });
+  const queue: WorkerToSync[] = [];
+  let waiting: ((message: WorkerToSync) => void) | null = null;
+  let lastReadId = 0;
+  let closed = false;
+  const push = (message: WorkerToSync) => {
+    if (message.type === 'retry') {
+      options.onRetry?.(message.event);
+      return;
+    }
+    if (waiting === null) {
+      queue.push(message);
+      return;
+    }
+    const resolve = waiting;
+    waiting = null;
+    resolve(message);
+  };
+  worker.on('message', push);
+  worker.on('error', (error: Error) => push({ type: 'crashed', message: error.stack ?? error.message }));
+  worker.on('exit', (code) => {
+    if (!closed) push({ type: 'crashed', message: `the mall page worker stopped (exit code ${code})` });
+  });
+
+  function nextMessage(): Promise<WorkerToSync> {
+    const queued = queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('sync aborted'));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        waiting = null;
+        reject(signal?.reason ?? new Error('sync aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting = (message) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(message);
+      };
+    });
+  }
+
+  async function* pagesOf(readId: number): AsyncGenerator<CheckedPage> {
+    for (;;) {
+      const message = await nextMessage();
+      if (message.type === 'crashed') throw new Error(`the mall page worker failed: ${message.message}`);
+      if (message.type === 'retry' || message.readId !== readId) continue; // left over from a pass given up
+      if (message.type === 'failed') throw new MallRequestError(message.code, message.message, message.status, message.mallCode);
+      worker.postMessage({ type: 'next', readId } satisfies SyncToWorker);
+      yield message.page;
+      if (message.page.nextCursor === null) return;
+    }
+  }
+
+  return {
+    read(resource, path, limit, cursor) {
+      lastReadId += 1;
+      worker.postMessage({ type: 'read', readId: lastReadId, resource, path, limit, cursor } satisfies SyncToWorker);
+      return pagesOf(lastReadId);
+    },
+    close() {
+      closed = true;
+      void worker.terminate();
+    },
+  };
+}
