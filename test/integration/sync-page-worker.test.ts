@@ -202,17 +202,29 @@ describe('sync pages read ahead on a worker thread', () => {
     expect(started).toHaveLength(0);
   });
 
-  it('a stored cursor the mall no longer accepts restarts the pass from its updated_since', async () => {
+  it('a stored cursor the mall no longer accepts restarts the pass from its updated_since, here and on the worker', async () => {
     const { mall, temp } = await setup();
     await syncOnWorker(temp, mall.url);
     const paid = dataset.orders.find((candidate) => candidate.status === 'paid')!;
     const changed = mall.mutate('orders', paid.id, { status: 'completed', completed_at: '2026-10-31T20:00:00+08:00' });
-    temp.workspace.sqlite.prepare(`UPDATE mall_checkpoints SET cursor = 'not-a-cursor-this-mall-issued' WHERE resource = 'orders'`).run();
-    const result = await syncOnWorker(temp, mall.url);
+    const sqlite = temp.workspace.sqlite;
+    // The first pass (members) holds a bad cursor: refused on this thread, restarted from the
+    // beginning, 80 members in pages of 10, so the worker starts and reads orders' bad cursor too.
+    sqlite.prepare(`UPDATE mall_checkpoints SET updated_since = NULL, cursor = 'not-a-cursor-this-mall-issued' WHERE resource IN ('members', 'orders')`).run();
+    started.length = 0;
+    pagesFromWorkers = 0;
+    const result = await syncOnWorker(temp, mall.url, { pageSize: 10 });
+    expect(started).toHaveLength(1);
+    expect(result.fetched.members).toBe(dataset.members.length);
+    expect(pagesFromWorkers).toBeGreaterThanOrEqual(dataset.members.length / 10 - 1);
     expect(result.fetched.orders).toBeGreaterThan(0);
     expect(result.entries_posted).toBeGreaterThan(0);
-    const stored = temp.workspace.sqlite.prepare(`SELECT version FROM mall_documents WHERE resource = 'orders' AND id = ?`).get(paid.id) as { version: number };
+    const stored = sqlite.prepare(`SELECT version FROM mall_documents WHERE resource = 'orders' AND id = ?`).get(paid.id) as { version: number };
     expect(stored.version).toBe(changed.version);
-    expect(temp.workspace.sqlite.prepare(`SELECT cursor FROM mall_checkpoints WHERE resource = 'orders'`).get()).toEqual({ cursor: null });
+    expect(sqlite.prepare(`SELECT resource, cursor FROM mall_checkpoints WHERE resource IN ('members', 'orders') ORDER BY resource`).all()).toEqual([
+      { resource: 'members', cursor: null },
+      { resource: 'orders', cursor: null },
+    ]);
+    expect(verifyWorkspace(sqlite).ok).toBe(true);
   });
 });

@@ -8,6 +8,36 @@ export interface PostingContext {
   sqlite: SqliteDatabase;
   userName: string;
   now: () => Date;
+  /**
+   * When set, the period totals of the entries posted are summed here and written by its flush()
+   * (one row per period, account and type instead of one per entry); the caller flushes inside
+   * the same transaction, before anything reads the totals.
+   */
+  periodTotals?: PeriodTotalsBuffer;
+}
+
+/** Period totals summed in memory for a batch of entries (a sync run posts ~10,000 at once). */
+export class PeriodTotalsBuffer {
+  private readonly sums = new Map<string, { period: string; accountCode: string; entryType: string; debitFen: number; creditFen: number; count: number }>();
+
+  add(period: string, accountCode: string, entryType: string, debitFen: number, creditFen: number, count: number): void {
+    const key = `${period}|${accountCode}|${entryType}`;
+    const sums = this.sums.get(key);
+    if (sums === undefined) {
+      this.sums.set(key, { period, accountCode, entryType, debitFen, creditFen, count });
+      return;
+    }
+    sums.debitFen += debitFen;
+    sums.creditFen += creditFen;
+    sums.count += count;
+  }
+
+  /** Writes the sums and starts empty again. */
+  flush(sqlite: SqliteDatabase): void {
+    const statements = statementsFor(sqlite);
+    for (const sums of this.sums.values()) statements.addPeriodTotals.run(sums.period, sums.accountCode, sums.entryType, sums.debitFen, sums.creditFen, sums.count);
+    this.sums.clear();
+  }
 }
 
 export interface PostedEntry {
@@ -154,7 +184,7 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
     for (const movement of pointsMovements) {
       statements.insertPoints.run(entryId, movement.memberId, movement.changePoints, movement.movementKind);
     }
-    addToPeriodTotals(statements, period, spec, postings);
+    addToPeriodTotals(statements, context.periodTotals, period, spec, postings);
     sequenceCache.set(context.sqlite, { lastEntryId: entryId, sequenceByPeriod: cachedSequences(context.sqlite, previous?.id ?? 0).set(period, sequence) });
     return { id: entryId, entryNo: content.entryNo, hash };
   };
@@ -170,7 +200,13 @@ export function postEntry(context: PostingContext, spec: EntrySpec): PostedEntry
  * reverses. Written here with the postings, one row per account of the entry (0014 dropped the
  * trigger that did it per posting); `verify` recomputes them from the postings.
  */
-function addToPeriodTotals(statements: Statements, period: string, spec: EntrySpec, postings: readonly { accountCode: string; debitFen: number; creditFen: number }[]): void {
+function addToPeriodTotals(
+  statements: Statements,
+  buffer: PeriodTotalsBuffer | undefined,
+  period: string,
+  spec: EntrySpec,
+  postings: readonly { accountCode: string; debitFen: number; creditFen: number }[],
+): void {
   const reversed = spec.reversesEntryId == null ? undefined : (statements.entryTypeOf.get(spec.reversesEntryId) as { entry_type: string } | undefined);
   const entryType = reversed?.entry_type ?? spec.entryType;
   const byAccount = new Map<string, { debitFen: number; creditFen: number; count: number }>();
@@ -181,7 +217,10 @@ function addToPeriodTotals(statements: Statements, period: string, spec: EntrySp
     sums.count += 1;
     byAccount.set(posting.accountCode, sums);
   }
-  for (const [accountCode, sums] of byAccount) statements.addPeriodTotals.run(period, accountCode, entryType, sums.debitFen, sums.creditFen, sums.count);
+  for (const [accountCode, sums] of byAccount) {
+    if (buffer !== undefined) buffer.add(period, accountCode, entryType, sums.debitFen, sums.creditFen, sums.count);
+    else statements.addPeriodTotals.run(period, accountCode, entryType, sums.debitFen, sums.creditFen, sums.count);
+  }
 }
 
 function cachedSequences(sqlite: SqliteDatabase, newestEntryId: number): Map<string, number> {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTempWorkspace, type TempWorkspace } from '../../../test/support/temp-workspace';
 import { allAccounts } from '../ledger/accounts';
 import { trialBalance } from '../ledger/queries';
-import { postEntry } from '../ledger/post';
+import { PeriodTotalsBuffer, postEntry } from '../ledger/post';
 import { reverseEntry } from '../ledger/reverse';
 import { fen } from '../money';
 import { LedgerdeskError } from '../errors';
@@ -191,6 +191,30 @@ describe('ledger_period_totals', () => {
       { period: '2026-11', account: '2202', type: 'order_payment', debit: 0, credit: 300, n: 2 },
     ]);
     expect(periodTotalsCheck(temp.workspace.sqlite)[0].ok).toBe(true);
+  });
+
+  it('summed in a buffer for a batch of entries and flushed once: the same totals as one write per entry', () => {
+    const { workspace: direct } = workspaceWithLedger();
+    const expected = direct.sqlite.prepare(`SELECT * FROM ledger_period_totals ORDER BY period, account_code, entry_type`).all();
+    const directTemp = temp;
+    temp = createTempWorkspace();
+    try {
+      const buffer = new PeriodTotalsBuffer();
+      const sqlite = temp.workspace.sqlite;
+      sqlite.transaction(() => {
+        postReportTestLedger({ ...temp!.workspace.postingContext('admin'), periodTotals: buffer });
+        // Nothing is written before the flush, then everything at once.
+        expect(sqlite.prepare(`SELECT count(*) AS n FROM ledger_period_totals`).get()).toEqual({ n: 0 });
+        buffer.flush(sqlite);
+      })();
+      expect(sqlite.prepare(`SELECT * FROM ledger_period_totals ORDER BY period, account_code, entry_type`).all()).toEqual(expected);
+      expect(periodTotalsCheck(sqlite)[0].ok).toBe(true);
+      // A second flush of the emptied buffer adds nothing.
+      buffer.flush(sqlite);
+      expect(sqlite.prepare(`SELECT * FROM ledger_period_totals ORDER BY period, account_code, entry_type`).all()).toEqual(expected);
+    } finally {
+      directTemp?.cleanup();
+    }
   });
 
   it('a tampered total is caught by the verify check', () => {

@@ -1,7 +1,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { MallSyncedResource } from '../contract/types';
 import { createMallClient, MallRequestError, type MallClientOptions } from './client';
-import { checkPage, fetchPage, type CheckedPage } from './pages';
+import { checkPage, fetchPage, type CheckedPage, type PassStart } from './pages';
 
 /*
  * A long pass read ahead on a worker thread: the worker fetches the pages one after the other,
@@ -23,7 +23,7 @@ export interface MallPageWorkerData {
 export type MallPageWorkerFactory = (data: MallPageWorkerData) => Worker;
 
 type SyncToWorker =
-  | { type: 'read'; readId: number; resource: MallSyncedResource; path: string; limit: number; cursor: string }
+  | { type: 'read'; readId: number; resource: MallSyncedResource; path: string; limit: number; start: PassStart }
   | { type: 'next'; readId: number };
 
 type RetryEvent = Parameters<NonNullable<MallClientOptions['onRetry']>>[0];
@@ -64,16 +64,16 @@ export function serveMallPages(port: MessagePort, data: MallPageWorkerData): voi
   let current: { readId: number; credits: number; wake: (() => void) | null } | null = null;
 
   async function read(state: NonNullable<typeof current>, request: Extract<SyncToWorker, { type: 'read' }>): Promise<void> {
-    let cursor: string | null = request.cursor;
+    let start: PassStart | null = request.start;
     try {
-      while (cursor !== null) {
+      while (start !== null) {
         while (state.credits === 0 && current === state) await new Promise<void>((resolve) => (state.wake = resolve));
         if (current !== state) return; // a new pass replaced this one
         state.credits -= 1;
-        const page = await fetchPage(client, request.path, request.limit, { cursor });
+        const page = await fetchPage(client, request.path, request.limit, start);
         if (current !== state) return;
         send({ type: 'page', readId: request.readId, page: checkPage(request.resource, page.data, page.next_cursor, false) });
-        cursor = page.next_cursor;
+        start = page.next_cursor === null ? null : { cursor: page.next_cursor };
       }
     } catch (error) {
       if (error instanceof MallRequestError) {
@@ -101,8 +101,8 @@ export function serveMallPages(port: MessagePort, data: MallPageWorkerData): voi
 // ---- the syncing thread's side ----
 
 export interface MallPageWorker {
-  /** The checked pages of a pass from `cursor` on (the request goes out now, before the first is asked for). */
-  read(resource: MallSyncedResource, path: string, limit: number, cursor: string): AsyncGenerator<CheckedPage>;
+  /** The checked pages of a pass from `start` on (the request goes out now, before the first is asked for). */
+  read(resource: MallSyncedResource, path: string, limit: number, start: PassStart): AsyncGenerator<CheckedPage>;
   close(): void;
 }
 
@@ -167,9 +167,9 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
   }
 
   return {
-    read(resource, path, limit, cursor) {
+    read(resource, path, limit, start) {
       lastReadId += 1;
-      worker.postMessage({ type: 'read', readId: lastReadId, resource, path, limit, cursor } satisfies SyncToWorker);
+      worker.postMessage({ type: 'read', readId: lastReadId, resource, path, limit, start } satisfies SyncToWorker);
       return pagesOf(lastReadId);
     },
     close() {

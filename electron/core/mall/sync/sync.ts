@@ -1,5 +1,6 @@
 import { appendAudit } from '../../audit/audit-log';
 import { addDays, shanghaiDate } from '../../calendar/shanghai';
+import { PeriodTotalsBuffer } from '../../ledger/post';
 import { openingBalanceEntry } from '../../ledger/rules';
 import { parseYuanToFen } from '../../money';
 import { readSetting, writeSetting, type Workspace } from '../../workspace';
@@ -109,7 +110,8 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
   const { workspace } = state;
   const sqlite = workspace.sqlite;
   const now = workspace.clock.now();
-  const context = workspace.postingContext(state.options.actorName);
+  // The run's entries add to the period totals in memory: one write per key at the end of the run.
+  const context = { ...workspace.postingContext(state.options.actorName), periodTotals: new PeriodTotalsBuffer() };
   const workspaceContext = workspaceDesiredContext(sqlite, state.booksStart);
   /** An orders run loads its orders' refunds once per page (refunds do not change during it). */
   const refundsByLoadedOrder = new Map<string, MallRefund[]>();
@@ -163,6 +165,7 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
     for (const item of affected.values()) {
       state.result.entries_posted += reconcileDocument(context, item.resource, item.record, desiredContext, { knownNew: item.knownNew });
     }
+    context.periodTotals.flush(sqlite);
     // A complete pass: the next one starts at the latest updated_at seen (inclusive).
     if (passComplete && checkpoint.highWater !== null) checkpoint.updatedSince = checkpoint.highWater;
     saveCheckpoint(sqlite, checkpoint, now);
@@ -170,15 +173,20 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
 }
 
 /**
- * The checked pages of one pass. The first page is read here; when there are more, the rest are
- * read ahead on the page worker (when one is registered), else here, one request ahead.
+ * The checked pages of one pass, read ahead on the page worker once this sync has one; before
+ * that the first page is read here, and when there are more the worker starts (when one is
+ * registered) and reads the rest, else they are read here, one request ahead.
  */
 async function* passPages(state: SyncState, resource: MallSyncedResource, path: string, limit: number, start: PassStart): AsyncGenerator<CheckedPage> {
+  if (state.pageWorker) {
+    yield* state.pageWorker.read(resource, path, limit, start);
+    return;
+  }
   const first = await fetchPage(state.client, path, limit, start);
   if (first.next_cursor !== null) {
     if (state.pageWorker === undefined) state.pageWorker = state.startPageWorker();
     if (state.pageWorker !== null) {
-      const ahead = state.pageWorker.read(resource, path, limit, first.next_cursor);
+      const ahead = state.pageWorker.read(resource, path, limit, { cursor: first.next_cursor });
       try {
         yield checkPage(resource, first.data, first.next_cursor, true);
         yield* ahead;
