@@ -22,9 +22,23 @@ export interface MallPageWorkerData {
 /** Starts a worker thread that runs `serveMallPages` with `data` as its workerData. */
 export type MallPageWorkerFactory = (data: MallPageWorkerData) => Worker;
 
+/** One pass to read: a resource's pages from a start, page by page. */
+export interface PassToRead {
+  resource: MallSyncedResource;
+  path: string;
+  limit: number;
+  start: PassStart;
+}
+
+type NumberedPass = PassToRead & { readId: number };
+
 type SyncToWorker =
-  | { type: 'read'; readId: number; resource: MallSyncedResource; path: string; limit: number; start: PassStart }
-  | { type: 'next'; readId: number };
+  /** Read this pass now; whatever was being read is given up. */
+  | { type: 'read'; pass: NumberedPass }
+  /** Once the pass afterReadId has ended, read this one (the sync's next), with the credits left. */
+  | { type: 'then'; afterReadId: number; pass: NumberedPass }
+  /** A page was taken: one more may be read ahead. */
+  | { type: 'next' };
 
 type RetryEvent = Parameters<NonNullable<MallClientOptions['onRetry']>>[0];
 
@@ -61,39 +75,64 @@ export function useMallPageWorker(factory: MallPageWorkerFactory | null): void {
 export function serveMallPages(port: MessagePort, data: MallPageWorkerData): void {
   const send = (message: WorkerToSync) => port.postMessage(message);
   const client = createMallClient({ ...data.client, url: data.url, token: data.token, onRetry: (event) => send({ type: 'retry', event }) });
-  let current: { readId: number; credits: number; wake: (() => void) | null } | null = null;
+  /** Pages that may still be sent before the syncing thread takes some (shared by every pass). */
+  let credits = PAGES_AHEAD_MAX;
+  let wake: (() => void) | null = null;
+  /** The chain of passes being read; a 'read' starts a new one and the old one stops. */
+  let chain: object = {};
+  let reading = false;
+  let lastEndedReadId: number | null = null;
+  const successors = new Map<number, NumberedPass>();
 
-  async function read(state: NonNullable<typeof current>, request: Extract<SyncToWorker, { type: 'read' }>): Promise<void> {
-    let start: PassStart | null = request.start;
+  /** One pass; false when it failed (and said so) or a new chain replaced it. */
+  async function readPass(token: object, pass: NumberedPass): Promise<boolean> {
+    let start: PassStart | null = pass.start;
     try {
       while (start !== null) {
-        while (state.credits === 0 && current === state) await new Promise<void>((resolve) => (state.wake = resolve));
-        if (current !== state) return; // a new pass replaced this one
-        state.credits -= 1;
-        const page = await fetchPage(client, request.path, request.limit, start);
-        if (current !== state) return;
-        send({ type: 'page', readId: request.readId, page: checkPage(request.resource, page.data, page.next_cursor, false) });
+        while (credits === 0 && chain === token) await new Promise<void>((resolve) => (wake = resolve));
+        if (chain !== token) return false;
+        credits -= 1;
+        const page = await fetchPage(client, pass.path, pass.limit, start);
+        if (chain !== token) return false;
+        send({ type: 'page', readId: pass.readId, page: checkPage(pass.resource, page.data, page.next_cursor, false) });
         start = page.next_cursor === null ? null : { cursor: page.next_cursor };
       }
+      return true;
     } catch (error) {
       if (error instanceof MallRequestError) {
-        send({ type: 'failed', readId: request.readId, code: error.code as 'mall_unauthorized' | 'mall_unavailable', message: error.message, status: error.status, mallCode: error.mallCode });
+        send({ type: 'failed', readId: pass.readId, code: error.code as 'mall_unauthorized' | 'mall_unavailable', message: error.message, status: error.status, mallCode: error.mallCode });
       } else {
         send({ type: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       }
+      return false;
     }
+  }
+
+  /** Reads a pass, then its successors as they are known; the next pass's first pages come while the sync books this one's last. */
+  async function readChain(token: object, first: NumberedPass): Promise<void> {
+    reading = true;
+    for (let pass: NumberedPass | undefined = first; pass !== undefined; pass = successors.get(pass.readId)) {
+      if (!(await readPass(token, pass)) || chain !== token) break;
+      lastEndedReadId = pass.readId;
+    }
+    if (chain === token) reading = false;
   }
 
   port.on('message', (message: SyncToWorker) => {
     if (message.type === 'read') {
-      const previous = current;
-      current = { readId: message.readId, credits: PAGES_AHEAD_MAX, wake: null };
-      previous?.wake?.();
-      void read(current, message);
-    } else if (message.type === 'next' && current !== null && current.readId === message.readId) {
-      current.credits += 1;
-      current.wake?.();
-      current.wake = null;
+      chain = {};
+      successors.clear();
+      lastEndedReadId = null;
+      wake?.();
+      wake = null;
+      void readChain(chain, message.pass);
+    } else if (message.type === 'then') {
+      successors.set(message.afterReadId, message.pass);
+      if (!reading && lastEndedReadId === message.afterReadId) void readChain(chain, message.pass);
+    } else {
+      credits += 1;
+      wake?.();
+      wake = null;
     }
   });
 }
@@ -101,9 +140,17 @@ export function serveMallPages(port: MessagePort, data: MallPageWorkerData): voi
 // ---- the syncing thread's side ----
 
 export interface MallPageWorker {
-  /** The checked pages of a pass from `start` on (the request goes out now, before the first is asked for). */
-  read(resource: MallSyncedResource, path: string, limit: number, start: PassStart): AsyncGenerator<CheckedPage>;
+  /**
+   * The checked pages of a pass (the request goes out now, before the first is asked for);
+   * `then`, the pass the sync reads next, is read ahead once this one ends. A pass that was
+   * read ahead is not requested again.
+   */
+  read(pass: PassToRead, then: PassToRead | null): AsyncGenerator<CheckedPage>;
   close(): void;
+}
+
+function samePass(left: PassToRead, right: PassToRead): boolean {
+  return left.resource === right.resource && left.path === right.path && left.limit === right.limit && JSON.stringify(left.start) === JSON.stringify(right.start);
 }
 
 /**
@@ -117,6 +164,8 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
   const queue: WorkerToSync[] = [];
   let waiting: ((message: WorkerToSync) => void) | null = null;
   let lastReadId = 0;
+  /** The pass the worker reads after the current one, under the id its pages will carry. */
+  let readAhead: NumberedPass | null = null;
   let closed = false;
   const push = (message: WorkerToSync) => {
     if (message.type === 'retry') {
@@ -158,19 +207,27 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
     for (;;) {
       const message = await nextMessage();
       if (message.type === 'crashed') throw new Error(`the mall page worker failed: ${message.message}`);
-      if (message.type === 'retry' || message.readId !== readId) continue; // left over from a pass given up
+      if (message.type === 'retry') continue;
+      if (message.type === 'page') worker.postMessage({ type: 'next' } satisfies SyncToWorker); // taken, even when dropped below
+      if (message.readId !== readId) continue; // left over from a pass given up
       if (message.type === 'failed') throw new MallRequestError(message.code, message.message, message.status, message.mallCode);
-      worker.postMessage({ type: 'next', readId } satisfies SyncToWorker);
       yield message.page;
       if (message.page.nextCursor === null) return;
     }
   }
 
   return {
-    read(resource, path, limit, start) {
-      lastReadId += 1;
-      worker.postMessage({ type: 'read', readId: lastReadId, resource, path, limit, start } satisfies SyncToWorker);
-      return pagesOf(lastReadId);
+    read(pass, then) {
+      let readId: number;
+      if (readAhead !== null && samePass(readAhead, pass)) {
+        readId = readAhead.readId; // already asked for, behind the pass before
+      } else {
+        readId = lastReadId += 1;
+        worker.postMessage({ type: 'read', pass: { ...pass, readId } } satisfies SyncToWorker);
+      }
+      readAhead = then === null ? null : { ...then, readId: (lastReadId += 1) };
+      if (readAhead !== null) worker.postMessage({ type: 'then', afterReadId: readId, pass: readAhead } satisfies SyncToWorker);
+      return pagesOf(readId);
     },
     close() {
       closed = true;

@@ -10,7 +10,7 @@ import { createMallClient, MallRequestError, type MallClient, type MallClientOpt
 import { resolveMallConnection } from './connection';
 import { type DesiredContext } from './desired';
 import { asPage, checkPage, fetchPage, later, pagesHere, recordOf, type CheckedPage, type PassStart, type RawRecord, type SyncedRecord } from './pages';
-import { startMallPageWorker, type MallPageWorker } from './pages-on-worker';
+import { startMallPageWorker, type MallPageWorker, type PassToRead } from './pages-on-worker';
 import { postIntoOpenMonth, reconcileDocument, workspaceDesiredContext } from './reconcile';
 import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrders, recordRejected, saveCheckpoint, storedVersions, upsertDocument, type Checkpoint } from './store';
 
@@ -172,6 +172,17 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
   })();
 }
 
+function passStartOf(checkpoint: Checkpoint): PassStart {
+  return checkpoint.cursor !== null ? { cursor: checkpoint.cursor } : { cursor: null, updatedSince: checkpoint.updatedSince };
+}
+
+/** The pass the sync reads after this resource's: its checkpoint does not change before then. */
+function passAfter(state: SyncState, resource: MallSyncedResource, limit: number): PassToRead | null {
+  const next = syncOrder[syncOrder.indexOf(resource) + 1];
+  if (next === undefined) return null;
+  return { resource: next, path: resourcePaths[next], limit, start: passStartOf(loadCheckpoint(state.workspace.sqlite, next)) };
+}
+
 /**
  * The checked pages of one pass, read ahead on the page worker once this sync has one; before
  * that the first page is read here, and when there are more the worker starts (when one is
@@ -179,14 +190,14 @@ function applyPages(state: SyncState, resource: MallSyncedResource, pages: Check
  */
 async function* passPages(state: SyncState, resource: MallSyncedResource, path: string, limit: number, start: PassStart): AsyncGenerator<CheckedPage> {
   if (state.pageWorker) {
-    yield* state.pageWorker.read(resource, path, limit, start);
+    yield* state.pageWorker.read({ resource, path, limit, start }, passAfter(state, resource, limit));
     return;
   }
   const first = await fetchPage(state.client, path, limit, start);
   if (first.next_cursor !== null) {
     if (state.pageWorker === undefined) state.pageWorker = state.startPageWorker();
     if (state.pageWorker !== null) {
-      const ahead = state.pageWorker.read(resource, path, limit, { cursor: first.next_cursor });
+      const ahead = state.pageWorker.read({ resource, path, limit, start: { cursor: first.next_cursor } }, passAfter(state, resource, limit));
       try {
         yield checkPage(resource, first.data, first.next_cursor, true);
         yield* ahead;
@@ -210,7 +221,7 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
   const recordsPerTransactionMax = state.options.transactionRecordsMax ?? transactionRecordsMaxDefault;
   const checkpoint = loadCheckpoint(state.workspace.sqlite, resource);
   const fromUpdatedSince = (): PassStart => ({ cursor: null, updatedSince: checkpoint.updatedSince });
-  let pages = passPages(state, resource, path, limit, checkpoint.cursor !== null ? { cursor: checkpoint.cursor } : fromUpdatedSince());
+  let pages = passPages(state, resource, path, limit, passStartOf(checkpoint));
   let cursorRestarted = false;
   let run: CheckedPage[] = [];
   let runRecordCount = 0;
@@ -272,6 +283,8 @@ async function loadOpeningBalances(state: SyncState): Promise<void> {
     throwIfAborted(state.options.signal);
     const body = await state.client.getJson('/v1/member-balances', { as_of: state.booksStart, cursor, limit: state.options.pageSize ?? pageSizeDefault });
     const page = asPage(body, '/v1/member-balances');
+    // A mall with more than a page of members has long passes ahead: the page worker boots meanwhile.
+    if (page.next_cursor !== null && state.pageWorker === undefined) state.pageWorker = state.startPageWorker();
     for (const raw of page.data) {
       const check = validateMallRecord('member_balances', raw);
       if (check.ok) valid.push(raw as MallMemberBalance);
