@@ -193,6 +193,40 @@ describe('sync pages read ahead on a worker thread', () => {
     expect(ledger(temp).postings.length).toBe(ledger(clean.temp).postings.length);
   });
 
+  it('a worker that dies in the middle of a pass, or at its start, leaves the reading to the sync: the same ledger', async () => {
+    const here = await setup();
+    await syncHere(here.temp, here.mall.url);
+
+    // Stopped after its fifth page (as an out-of-memory worker would stop): the sync reads on itself.
+    let pagesSent = 0;
+    useMallPageWorker((data) => {
+      const worker = bundledWorker(data);
+      worker.on('message', (message: { type: string }) => {
+        if (message.type === 'page' && (pagesSent += 1) === 5) void worker.terminate();
+      });
+      return worker;
+    });
+    const dying = await setup();
+    const result = await syncOnWorker(dying.temp, dying.mall.url, { transactionRecordsMax: 250 });
+    expect(pagesSent).toBeGreaterThanOrEqual(5);
+    expect(started).toHaveLength(1);
+    expect(result.rejected).toEqual([]);
+    expect(ledger(dying.temp)).toEqual(ledger(here.temp));
+
+    // A worker that exits before its first page.
+    started.length = 0;
+    useMallPageWorker((data) => {
+      const worker = new Worker('process.exit(3)', { eval: true, workerData: data });
+      started.push(worker);
+      return worker;
+    });
+    const dead = await setup();
+    await syncOnWorker(dead.temp, dead.mall.url);
+    expect(started).toHaveLength(1);
+    expect(ledger(dead.temp)).toEqual(ledger(here.temp));
+    expect(verifyWorkspace(dead.temp.workspace.sqlite).ok).toBe(true);
+  });
+
   it('a sync whose passes fit in one page, or with an injected sleep, starts no worker', async () => {
     const small = await setup();
     await syncOnWorker(small.temp, small.mall.url, { pageSize: 1000 });

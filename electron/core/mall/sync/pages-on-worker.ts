@@ -48,6 +48,14 @@ type WorkerToSync =
   | { type: 'retry'; event: RetryEvent }
   | { type: 'crashed'; message: string };
 
+/** The worker itself failed (it crashed, ran out of memory, or stopped): not the mall's answer. */
+export class MallPageWorkerFailure extends Error {
+  constructor(detail: string) {
+    super(`the mall page worker failed: ${detail}`);
+    this.name = 'MallPageWorkerFailure';
+  }
+}
+
 /** Pages the worker may hold ready ahead of the booking (about 8,000 records of JSON text). */
 const PAGES_AHEAD_MAX = 16;
 
@@ -206,7 +214,7 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
   async function* pagesOf(readId: number): AsyncGenerator<CheckedPage> {
     for (;;) {
       const message = await nextMessage();
-      if (message.type === 'crashed') throw new Error(`the mall page worker failed: ${message.message}`);
+      if (message.type === 'crashed') throw new MallPageWorkerFailure(message.message);
       if (message.type === 'retry') continue;
       if (message.type === 'page') worker.postMessage({ type: 'next' } satisfies SyncToWorker); // taken, even when dropped below
       if (message.readId !== readId) continue; // left over from a pass given up

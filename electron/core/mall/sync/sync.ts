@@ -10,7 +10,7 @@ import { createMallClient, MallRequestError, type MallClient, type MallClientOpt
 import { resolveMallConnection } from './connection';
 import { type DesiredContext } from './desired';
 import { asPage, checkPage, fetchPage, later, pagesHere, recordOf, type CheckedPage, type PassStart, type RawRecord, type SyncedRecord } from './pages';
-import { startMallPageWorker, type MallPageWorker, type PassToRead } from './pages-on-worker';
+import { MallPageWorkerFailure, startMallPageWorker, type MallPageWorker, type PassToRead } from './pages-on-worker';
 import { postIntoOpenMonth, reconcileDocument, workspaceDesiredContext } from './reconcile';
 import { loadCheckpoint, loadDocumentBody, loadRefundsOfOrders, recordRejected, saveCheckpoint, storedVersions, upsertDocument, type Checkpoint } from './store';
 
@@ -237,6 +237,16 @@ async function pullResource(state: SyncState, resource: MallSyncedResource): Pro
           cursorRestarted = true;
           checkpoint.cursor = null;
           pages = passPages(state, resource, path, limit, fromUpdatedSince());
+          continue;
+        }
+        // The page worker died (a bug of ours, or a page too large for its heap): this sync reads
+        // on here, from the last page it stored; the pages taken since are read again (a no-op).
+        if (error instanceof MallPageWorkerFailure && state.pageWorker) {
+          state.pageWorker.close();
+          state.pageWorker = null;
+          run = [];
+          runRecordCount = 0;
+          pages = passPages(state, resource, path, limit, passStartOf(checkpoint));
           continue;
         }
         throw error;
