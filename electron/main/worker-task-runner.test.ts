@@ -8,7 +8,9 @@ import { fixedClock } from '../core/calendar/shanghai';
 import { LedgerdeskError } from '../core/errors';
 import { PARSE_ON_WORKER_FILE_BYTES_MIN } from '../core/imports/parsed-file';
 import { writeWechatTradeBill } from '../../test/bench/data/channel-bills';
-import { createWorkspace } from '../core/workspace';
+import { generateMallDataset, startDemoMall } from '../core/mall/demo';
+import { saveMallConnection } from '../core/mall/sync';
+import { createWorkspace, openWorkspace } from '../core/workspace';
 import type { TaskRunner } from './tasks';
 import { createWorkerTaskRunner, TASK_WORKER_YOUNG_GENERATION_MB } from './worker-task-runner';
 
@@ -111,6 +113,33 @@ describe('worker task runner (real worker_threads)', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(readFileSync(parseWorkerMarker, 'utf8')).toBe('start\n');
   });
+
+  it('syncs in the task worker, reading the long passes on a worker of its own', async () => {
+    const token = 'task-worker-sync-token';
+    // 1,200 orders: the orders pass has two pages of 1,000, so the sync starts its page worker.
+    const mall = await startDemoMall({ dataset: generateMallDataset({ seed: 1204, month: '2026-10', orderCount: 1200 }), token });
+    try {
+      const syncPath = join(directory, 'synced.ldw');
+      const created = createWorkspace({ path: syncPath, passphrase: PASSPHRASE, companyName: '示例商城', adminName: 'admin', adminPassword: 'admin-password-1', booksStartDate: '2026-10-01', clock: fixedClock(NOW) });
+      saveMallConnection(created, { url: mall.url, token }, 'admin');
+      created.close();
+      const startsBefore = readFileSync(parseWorkerMarker, 'utf8').length;
+      const progress: string[] = [];
+      const result = await runner.run('sync', { path: syncPath, passphrase: PASSPHRASE, actor, now: NOW }, (label) => progress.push(label));
+      expect(result.fetched.orders).toBe(1200);
+      expect(result.rejected).toEqual([]);
+      expect(progress).toContain('sync:orders');
+      expect(readFileSync(parseWorkerMarker, 'utf8').length - startsBefore).toBe('start\n'.length);
+      const synced = openWorkspace({ path: syncPath, passphrase: PASSPHRASE, clock: fixedClock(NOW) });
+      try {
+        expect(synced.sqlite.prepare(`SELECT count(*) AS n FROM mall_documents WHERE resource = 'orders'`).get()).toEqual({ n: 1200 });
+      } finally {
+        synced.close();
+      }
+    } finally {
+      await mall.close();
+    }
+  }, 60_000);
 
   it('verifies the backup copy in the worker', async () => {
     const result = await runner.run('verify', { path: join(directory, 'books.ldbak'), passphrase: PASSPHRASE }, () => undefined);
