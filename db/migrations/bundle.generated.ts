@@ -224,5 +224,21 @@ export const bundledMigrations: BundledMigration[] = [
       "DROP INDEX `reconcile_mall_items_no`;",
       "CREATE INDEX `reconcile_mall_items_no` ON `reconcile_mall_items` (`document_no`,`kind`,`channel`,`settled`);"
     ]
+  },
+  {
+    "tag": "0017_partial_document_indexes",
+    "hash": "360c2006fce013d51ba92771b5ab2f4bcdf224a560bea6d739f631c6e69c6f4f",
+    "statements": [
+      "DROP INDEX `mall_documents_order`;",
+      "DROP INDEX `mall_documents_no`;",
+      "DROP INDEX `mall_documents_business_date`;",
+      "CREATE INDEX `mall_documents_order` ON `mall_documents` (`order_id`,`resource`) WHERE \"mall_documents\".\"order_id\" IS NOT NULL;",
+      "CREATE INDEX `mall_documents_no` ON `mall_documents` (`document_no`) WHERE \"mall_documents\".\"document_no\" IS NOT NULL;",
+      "CREATE INDEX `mall_documents_business_date` ON `mall_documents` (`resource`,`business_date`) WHERE \"mall_documents\".\"business_date\" IS NOT NULL;",
+      "DROP INDEX `reconcile_mall_items_trade_no`;",
+      "DROP INDEX `reconcile_mall_items_refund_no`;",
+      "CREATE INDEX `reconcile_mall_items_trade_no` ON `reconcile_mall_items` (`channel_trade_no`) WHERE \"reconcile_mall_items\".\"channel_trade_no\" IS NOT NULL;",
+      "CREATE INDEX `reconcile_mall_items_refund_no` ON `reconcile_mall_items` (`channel_refund_no`) WHERE \"reconcile_mall_items\".\"channel_refund_no\" IS NOT NULL;"
+    ]
   }
 ];

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 
 /**
  * Every record pulled from the mall, at the last version that passed the contract checks.
@@ -24,9 +25,10 @@ export const mallDocuments = sqliteTable(
   },
   (table) => [
     primaryKey({ columns: [table.resource, table.id] }),
-    index('mall_documents_order').on(table.orderId, table.resource),
-    index('mall_documents_no').on(table.documentNo),
-    index('mall_documents_business_date').on(table.resource, table.businessDate),
+    // Partial: most documents have no order link, number or paid date, and every query names one.
+    index('mall_documents_order').on(table.orderId, table.resource).where(sql`${table.orderId} IS NOT NULL`),
+    index('mall_documents_no').on(table.documentNo).where(sql`${table.documentNo} IS NOT NULL`),
+    index('mall_documents_business_date').on(table.resource, table.businessDate).where(sql`${table.businessDate} IS NOT NULL`),
   ],
 );
 

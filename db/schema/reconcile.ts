@@ -37,8 +37,10 @@ export const reconcileMallItems = sqliteTable(
     primaryKey({ columns: [table.resource, table.id] }),
     // Covers the run's probe by merchant number (kind, channel and settled tested in the index, the row read once after).
     index('reconcile_mall_items_no').on(table.documentNo, table.kind, table.channel, table.settled),
-    index('reconcile_mall_items_trade_no').on(table.channelTradeNo),
-    index('reconcile_mall_items_refund_no').on(table.channelRefundNo),
+    // Partial: many items carry no channel trade or refund number (a payment has no refund number, an
+    // order paid from stored value no trade number); every lookup names one.
+    index('reconcile_mall_items_trade_no').on(table.channelTradeNo).where(sql`${table.channelTradeNo} IS NOT NULL`),
+    index('reconcile_mall_items_refund_no').on(table.channelRefundNo).where(sql`${table.channelRefundNo} IS NOT NULL`),
   ],
 );
 
