@@ -11,6 +11,7 @@ import {
 } from '../channels';
 import { LineBlockPacker, type StoredLineBlock } from './raw-lines';
 import { toRowColumns, transferablesOf, type ChannelRowColumns } from './row-columns';
+import { WorkerInbox } from '../workers/inbox';
 import { StoredInstantCache } from './stored-instant';
 
 /*
@@ -171,32 +172,6 @@ function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
   return copy.buffer;
 }
 
-/** The importer side of a worker: messages in order, waited for one at a time. */
-class WorkerMessages {
-  private readonly queue: WorkerToImporter[] = [];
-  private waiting: ((message: WorkerToImporter) => void) | null = null;
-
-  constructor(readonly worker: Worker) {
-    worker.on('message', (message: WorkerToImporter) => this.push(message));
-    worker.on('error', (error: Error) => this.push({ type: 'crashed', message: error.stack ?? error.message }));
-    worker.on('exit', (code) => this.push({ type: 'crashed', message: `the parse worker stopped (exit code ${code}) before the end of the file` }));
-  }
-
-  next(): Promise<WorkerToImporter> {
-    const queued = this.queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  private push(message: WorkerToImporter): void {
-    if (this.waiting !== null) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve(message);
-    } else this.queue.push(message);
-  }
-}
-
 /** A worker's own failure is our bug, not the file's: it surfaces as an Error, never as a refused file. */
 function crashed(message: string): Error {
   return new Error(`channel parse worker failed: ${message}`);
@@ -204,7 +179,11 @@ function crashed(message: string): Error {
 
 export async function parseOnWorker(factory: ChannelParseWorkerFactory, path: string, options: ParseOptions): Promise<OpenedParsedFile> {
   const worker = factory({ path, options });
-  const messages = new WorkerMessages(worker);
+  const messages = new WorkerInbox<WorkerToImporter>(
+    worker,
+    (message) => ({ type: 'crashed', message }),
+    (code) => `the parse worker stopped (exit code ${code}) before the end of the file`,
+  );
   const close = () => void worker.terminate();
   const first = await messages.next();
   if (first.type === 'refused') {

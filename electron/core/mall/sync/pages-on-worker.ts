@@ -1,6 +1,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { MallSyncedResource } from '../contract/types';
 import { createMallClient, MallRequestError, type MallClientOptions } from './client';
+import { WorkerInbox } from '../../workers/inbox';
 import { checkPage, fetchPage, type CheckedPage, type PassStart } from './pages';
 
 /*
@@ -169,53 +170,23 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
   if (pageWorkerFactory === null || options.fetch !== undefined || options.sleep !== undefined || options.random !== undefined) return null;
   const { timeoutMs, attemptsMax, backoffBaseMs, backoffMaxMs, retryAfterMaxMs } = options;
   const worker = pageWorkerFactory({ url: connection.url, token: connection.token, client: { timeoutMs, attemptsMax, backoffBaseMs, backoffMaxMs, retryAfterMaxMs } });
-  const queue: WorkerToSync[] = [];
-  let waiting: ((message: WorkerToSync) => void) | null = null;
+  const inbox = new WorkerInbox<WorkerToSync>(
+    worker,
+    (message) => ({ type: 'crashed', message }),
+    (code) => `the mall page worker stopped (exit code ${code})`,
+  );
   let lastReadId = 0;
   /** The pass the worker reads after the current one, under the id its pages will carry. */
   let readAhead: NumberedPass | null = null;
-  let closed = false;
-  const push = (message: WorkerToSync) => {
-    if (message.type === 'retry') {
-      options.onRetry?.(message.event);
-      return;
-    }
-    if (waiting === null) {
-      queue.push(message);
-      return;
-    }
-    const resolve = waiting;
-    waiting = null;
-    resolve(message);
-  };
-  worker.on('message', push);
-  worker.on('error', (error: Error) => push({ type: 'crashed', message: error.stack ?? error.message }));
-  worker.on('exit', (code) => {
-    if (!closed) push({ type: 'crashed', message: `the mall page worker stopped (exit code ${code})` });
-  });
-
-  function nextMessage(): Promise<WorkerToSync> {
-    const queued = queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('sync aborted'));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        waiting = null;
-        reject(signal?.reason ?? new Error('sync aborted'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiting = (message) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(message);
-      };
-    });
-  }
 
   async function* pagesOf(readId: number): AsyncGenerator<CheckedPage> {
     for (;;) {
-      const message = await nextMessage();
+      const message = await inbox.next(signal);
       if (message.type === 'crashed') throw new MallPageWorkerFailure(message.message);
-      if (message.type === 'retry') continue;
+      if (message.type === 'retry') {
+        options.onRetry?.(message.event);
+        continue;
+      }
       if (message.type === 'page') worker.postMessage({ type: 'next' } satisfies SyncToWorker); // taken, even when dropped below
       if (message.readId !== readId) continue; // left over from a pass given up
       if (message.type === 'failed') throw new MallRequestError(message.code, message.message, message.status, message.mallCode);
@@ -238,7 +209,6 @@ export function startMallPageWorker(connection: { url: string; token: string }, 
       return pagesOf(readId);
     },
     close() {
-      closed = true;
       void worker.terminate();
     },
   };
