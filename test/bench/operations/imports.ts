@@ -117,7 +117,8 @@ async function measureImportFloor(
       for await (const line of lines()) {
         const row = toRow(line, (lineNumber += 1));
         if (row === null) continue;
-        insert.run(row);
+        // Spread, as the import binds: an array argument costs about 1 s more per million rows here.
+        insert.run(...row);
         count += 1;
       }
       sqlite.exec('COMMIT');
