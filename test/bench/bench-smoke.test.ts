@@ -7,8 +7,9 @@ import { benchOperations } from './operations';
 import { benchResultKeys, type BenchResult } from './results';
 
 /*
- * Smoke test of `npm run bench`: builds the bench bundle, runs the tiny scale end to end (every
- * operation in its own child process) and checks the JSON it writes. No timing is asserted.
+ * Smoke test of `npm run bench`: builds the bench bundle, runs the small scale end to end (every
+ * operation in its own child process; about a minute here, issue 10 asks for under two) and checks
+ * the JSON it writes. No timing is asserted.
  */
 const projectRoot = resolve(__dirname, '../..');
 // Its own bundle path, so a bench running from out/cli/bench.cjs at the same time is not disturbed.
@@ -21,7 +22,7 @@ beforeAll(() => {
   execFileSync(process.execPath, ['test/bench/build.mjs', bundlePath], { cwd: projectRoot, stdio: 'inherit' });
   outDir = mkdtempSync(join(tmpdir(), 'ledgerdesk-bench-smoke-'));
   const outPath = join(outDir, 'bench-results.json');
-  const run = spawnSync(process.execPath, [bundlePath, '--scale', 'tiny', '--out', outPath], { cwd: projectRoot, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(process.execPath, [bundlePath, '--scale', 'small', '--out', outPath], { cwd: projectRoot, encoding: 'utf8', timeout: 300_000 });
   if (run.status !== 0) throw new Error(`bench exited ${run.status}: ${run.stderr}`);
   stdout = run.stdout;
   results = JSON.parse(readFileSync(outPath, 'utf8')) as BenchResult[];
@@ -31,7 +32,7 @@ afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-describe('npm run bench --scale tiny', () => {
+describe('npm run bench --scale small', () => {
   it('writes one result per operation with exactly the documented keys and types', () => {
     expect(results.map((result) => result.operation)).toEqual(benchOperations.map((operation) => operation.name));
     for (const result of results) {
